@@ -1,0 +1,92 @@
+"""Rich output for people (stderr) and the single JSON document for machines (stdout)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.table import Table
+
+err = Console(stderr=True, highlight=False)
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def emit_json(doc: dict) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def t(kg: float) -> str:
+    """kg -> tonnes for display."""
+    return f"{kg / 1000:,.3f}"
+
+
+@contextmanager
+def progress(enabled: bool = True):
+    """A spinner with the current stage; silent when stderr is not a terminal."""
+    if not enabled or not err.is_terminal:
+        yield lambda _msg: None
+        return
+    with err.status("starting") as status:
+        yield lambda msg: status.update(f"[bold]{msg}")
+
+
+def findings_table(findings, limit: int = 50) -> Table:
+    table = Table(title=f"Findings ({len(findings)})", show_lines=False)
+    table.add_column("severity")
+    table.add_column("code")
+    table.add_column("where")
+    table.add_column("message", overflow="fold")
+    for f in findings[:limit]:
+        sev = str(f.severity)
+        table.add_row(f"[{SEVERITY_STYLE[sev]}]{sev}[/]", f.code, str(f.location), f.message)
+    if len(findings) > limit:
+        table.caption = f"{len(findings) - limit} more in findings.json / --json"
+    return table
+
+
+def inventory_summary(doc: dict) -> list[Table]:
+    tot = doc["totals_kgco2e"]
+    scopes = Table(title=f"{doc['organisation']['name']} — GHG inventory "
+                         f"({doc['period']['start']} to {doc['period']['end']}, {doc['gwp_set']})")
+    scopes.add_column("scope")
+    scopes.add_column("t CO2e", justify="right")
+    scopes.add_row("Scope 1", t(tot["scope_1"]))
+    scopes.add_row("Scope 2 (location-based)", t(tot["scope_2_location"]))
+    scopes.add_row("Scope 2 (market-based)", t(tot["scope_2_market"]))
+    scopes.add_row("Scope 3", t(tot["scope_3"]))
+    scopes.add_row("Biogenic CO2 (outside scopes)", t(tot["biogenic_co2_outside_scopes"]))
+    iso = Table(title="ISO 14064-1 categories")
+    iso.add_column("category")
+    iso.add_column("t CO2e", justify="right")
+    for c in doc["by_iso_category"]:
+        iso.add_row(f"{c['category']} {c['label']}", t(c["kgco2e"]))
+    sites = Table(title="By site")
+    for col in ("site", "Scope 1", "Scope 2 loc.", "Scope 2 mkt.", "Scope 3"):
+        sites.add_column(col, justify="left" if col == "site" else "right")
+    for s in doc["by_site"]:
+        sites.add_row(s["site"], t(s["scope_1"]), t(s["scope_2_location"]),
+                      t(s["scope_2_market"]), t(s["scope_3"]))
+    top = Table(title="Top sources")
+    for col in ("activity", "item", "site", "t CO2e"):
+        top.add_column(col, justify="right" if col == "t CO2e" else "left")
+    for s in doc["top_sources"]:
+        top.add_row(s["activity"], s["item"], s["site"], t(s["kgco2e"]))
+    rows = doc["rows"]
+    f = doc["findings"]
+    acct = Table(title="Row accounting")
+    acct.add_column("what")
+    acct.add_column("count", justify="right")
+    acct.add_row("rows read", str(rows["read"]))
+    acct.add_row("rows assessed", str(rows["assessed"]))
+    acct.add_row("rows rejected", str(rows["rejected"]))
+    acct.add_row("blank rows skipped", str(rows["blank_skipped"]))
+    acct.add_row("findings: errors / warnings / info",
+                 f"{f['error']} / {f['warning']} / {f['info']}")
+    return [scopes, iso, sites, top, acct]
+
+
+def show(*renderables) -> None:
+    for r in renderables:
+        err.print(r)

@@ -1,0 +1,309 @@
+"""assess(): activity rows -> matched factors -> per-gas kilograms -> CO2e, vectorised.
+
+Factor matching runs once per distinct key (see matching.py); everything per row is numpy
+arithmetic on whole columns.  Rows that fail a check stay in the result with status
+`rejected` and the codes of their findings, so nothing read is ever lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding, Location, error, info, warning
+from .gwp import family, gwp_table
+from .vocab import ACTIVITIES
+
+# ISO 14064-1 category for a Scope 3 category (DOMAIN.md section 3.4, approximate mapping).
+ISO_FOR_SCOPE3 = {1: 4, 2: 4, 3: 4, 4: 3, 5: 4, 6: 3, 7: 3, 8: 4, 9: 3, 10: 5, 11: 5, 12: 5,
+                  13: 5, 14: 6, 15: 5}
+KEY = ["activity", "item", "region", "sector", "_date", "unit_expr", "factor_id"]
+GAS_OUT = ("co2_fossil", "co2_biogenic", "ch4_fossil", "ch4_nonfossil", "n2o", "other_gas_kg",
+           "co2e_unsplit")
+
+
+@dataclass
+class AssessOptions:
+    gwp: str = "AR6"
+    decimal_comma: bool = False
+    sheet: str | None = None
+    encoding: str | None = None
+    factor_files: tuple[Path, ...] = ()
+
+
+@dataclass
+class Assessment:
+    """Everything one run produced: result rows, findings, and what went in."""
+
+    results: object  # pandas.DataFrame, one row per input row
+    findings: list[Finding]
+    sources: list
+    library: object
+    gwp_set: str
+    config: object
+    blank_rows: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def assess(paths, config, options: AssessOptions | None = None, progress=None) -> Assessment:
+    """Run the whole pipeline on activity files with a loaded configuration."""
+    from .activity import prepare_rows
+    from .factors import load_library
+    from .ingest import read_activity_files
+
+    options = options or AssessOptions()
+    gwp = gwp_table(options.gwp)
+    library, findings = load_library(
+        list(config.factor_sets) or None, [*config.extra_factors, *options.factor_files]
+    )
+    ingested = read_activity_files(paths, sheet=options.sheet, encoding=options.encoding,
+                                   progress=progress)
+    findings = [*findings, *ingested.findings]
+    rows = prepare_rows(
+        ingested.tables, decimal_comma=options.decimal_comma,
+        default_sector=config.default_sector,
+        period=(config.period_start, config.period_end) if config.period_start else None,
+        items=set(library.factors["item"]),
+    )
+    findings.extend(rows.findings)
+    if progress:
+        progress("matching factors")
+    results, found = compute(rows.df, library, gwp, config, ingested.tables)
+    findings.extend(found)
+    return Assessment(results, findings, ingested.sources, library, gwp.gwp_set, config,
+                      rows.blank_rows)
+
+
+def check_only(paths, config, options: AssessOptions | None = None, progress=None):
+    """Every check of assess(), including factor matching, without the arithmetic output."""
+    return assess(paths, config, options, progress)
+
+
+def compute(df, library, gwp, config, tables):
+    """Match, convert and multiply; returns (results DataFrame, findings)."""
+    import numpy as np
+    import pandas as pd
+
+    from .matching import Matcher
+
+    findings: list[Finding] = []
+    df = df.copy()
+    default_date = pd.Timestamp(config.period_start) if config.period_start else pd.NaT
+    df["_date"] = df["period_start"].fillna(default_date) if len(df) else pd.Series(
+        dtype="datetime64[ns]")
+    missing_period = ~df["rejected"].astype(bool) & df["period_start"].isna()
+    findings.extend(_aggregate(df, missing_period, tables, "period_start", "warning",
+                               "missing-period",
+                               "No period is given; the row is counted for the whole reporting "
+                               "period and matched to the factor valid at its start."))
+    ok = ~df["rejected"].astype(bool)
+    matcher = Matcher(library)
+    n = len(df)
+    fidx = np.full(n, -1, dtype=np.int64)
+    mult = np.full(n, np.nan)
+    conv = np.full(n, "", dtype=object)
+    props = np.full(n, "", dtype=object)
+    if ok.any():
+        sub = df.loc[ok, KEY].copy()
+        sub["_date"] = sub["_date"].astype(object).where(sub["_date"].notna(), None)
+        codes = sub.groupby(KEY, dropna=False, sort=False).ngroup().to_numpy()
+        firsts = pd.Series(np.arange(len(sub))).groupby(codes).first().to_numpy()
+        positions = np.flatnonzero(ok.to_numpy())
+        res = []
+        for pos in firsts:
+            r = sub.iloc[pos]
+            date = r["_date"] if r["_date"] is not None else None
+            res.append(matcher.resolve(r["activity"], r["item"], r["region"], r["sector"],
+                                       date, r["unit_expr"], r["factor_id"]))
+        fidx[positions] = np.array([x.factor_index if x.factor_index is not None else -1
+                                    for x in res])[codes]
+        mult[positions] = np.array([x.multiplier for x in res])[codes]
+        conv[positions] = np.array([x.conversion for x in res], dtype=object)[codes]
+        props[positions] = np.array([";".join(x.properties) for x in res], dtype=object)[codes]
+        findings.extend(_resolution_findings(df, positions, codes, res, tables))
+    failed = ok.to_numpy() & (fidx < 0)
+    df["rejected"] = df["rejected"].to_numpy() | failed
+    good = fidx >= 0
+    f = library.factors
+    take = np.where(good, fidx, 0)
+    df["factor_id_used"] = np.where(good, f["id"].to_numpy()[take], "")
+    for col, out in (("set", "factor_set"), ("set_edition", "factor_set_edition"),
+                     ("region", "factor_region"), ("unit", "factor_unit"),
+                     ("status", "factor_status"), ("other_gas", "other_gas")):
+        df[out] = np.where(good, f[col].to_numpy()[take], "")
+    df["conversion"] = conv
+    df["properties_used"] = props
+    qty = df["quantity"].to_numpy(dtype=float)
+    converted = np.where(good, qty * mult, np.nan)
+    df["converted_quantity"] = converted
+    for col in GAS_OUT:
+        df[f"{col}_kg"] = np.where(good, converted * f[col].to_numpy(dtype=float)[take], np.nan)
+    _co2e(df, gwp, good)
+    _classify(df, f, take, good)
+    findings.extend(_market(df, good, tables))
+    df["gwp_set"] = gwp.gwp_set
+    df["status"] = np.where(df["rejected"].to_numpy(), "rejected", "assessed")
+    return df, findings
+
+
+def _co2e(df, gwp, good) -> None:
+    import numpy as np
+
+    species = df["other_gas"].to_numpy(dtype=object)
+    distinct = {s for s in species if s}
+    gwp_of = {s: gwp.of(s) for s in distinct}
+    fam_of = {s: family(s) for s in distinct}
+    g_other = np.array([gwp_of.get(s, 0.0) for s in species]) if distinct else np.zeros(len(df))
+    outside = np.array([fam_of.get(s) == "hcfc" for s in species]) if distinct else np.zeros(
+        len(df), dtype=bool)
+    other_co2e = df["other_gas_kg_kg"].to_numpy() * g_other
+    df["other_gas_co2e_kg"] = np.where(outside, 0.0, other_co2e)
+    df["hcfc_co2e_kg_outside_scopes"] = np.where(outside, other_co2e, 0.0)
+    total = (df["co2_fossil_kg"].to_numpy()
+             + df["ch4_fossil_kg"].to_numpy() * gwp.ch4_fossil
+             + df["ch4_nonfossil_kg"].to_numpy() * gwp.ch4_nonfossil
+             + df["n2o_kg"].to_numpy() * gwp.of("N2O")
+             + df["other_gas_co2e_kg"].to_numpy()
+             + df["co2e_unsplit_kg"].to_numpy())
+    df["co2e_kg"] = np.where(good, total, np.nan)
+    df["other_gas_family"] = [fam_of.get(s, "") for s in species] if distinct else ""
+
+
+def _classify(df, f, take, good) -> None:
+    import numpy as np
+    import pandas as pd
+
+    default_scope = df["activity"].map(lambda a: ACTIVITIES[a].scope if a in ACTIVITIES else None)
+    default_cat = df["activity"].map(
+        lambda a: ACTIVITIES[a].scope3_category if a in ACTIVITIES else None)
+    fscope = pd.to_numeric(pd.Series(f["scope"].to_numpy()[take]).replace("", None),
+                           errors="coerce")
+    fcat = pd.to_numeric(pd.Series(f["scope3_category"].to_numpy()[take]).replace("", None),
+                         errors="coerce")
+    fscope = fscope.where(good)
+    fcat = fcat.where(good)
+    scope = (df["scope_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan))
+    scope = np.where(np.isnan(scope), fscope.to_numpy(dtype=float), scope)
+    scope = np.where(np.isnan(scope), default_scope.astype(float).to_numpy(), scope)
+    cat = df["scope3_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    cat = np.where(np.isnan(cat), fcat.to_numpy(dtype=float), cat)
+    cat = np.where(np.isnan(cat), default_cat.astype(float).to_numpy(), cat)
+    cat = np.where(scope == 3, cat, np.nan)
+    iso = df["iso_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    derived = np.where(scope == 1, 1.0, np.where(scope == 2, 2.0, np.nan))
+    s3 = pd.Series(cat).map(ISO_FOR_SCOPE3).to_numpy(dtype=float)
+    derived = np.where(scope == 3, s3, derived)
+    iso = np.where(np.isnan(iso), derived, iso)
+    df["scope"] = pd.array(np.where(np.isnan(scope), np.nan, scope), dtype="Float64").astype(
+        "Int64")
+    df["scope3_category"] = pd.array(cat, dtype="Float64").astype("Int64")
+    df["iso_category"] = pd.array(iso, dtype="Float64").astype("Int64")
+
+
+def _market(df, good, tables) -> list[Finding]:
+    """Scope 2 market-based: the row's contractual factor, else the grid factor (disclosed)."""
+    import numpy as np
+
+    from .units import conversion_factor, convertible, parse_rate_unit
+
+    findings: list[Finding] = []
+    scope2 = (df["scope"] == 2).fillna(False).to_numpy(dtype=bool) & good
+    sf = df["supplier_factor"].to_numpy(dtype=float)
+    has_sf = ~np.isnan(sf)
+    mult = np.full(len(df), np.nan)
+    pairs = df.loc[scope2 & has_sf, ["unit_expr", "supplier_factor_unit"]].drop_duplicates()
+    bad_mask = np.zeros(len(df), dtype=bool)
+    for unit_expr, sunit in pairs.itertuples(index=False):
+        kg, den, _ = parse_rate_unit(sunit)
+        sel = scope2 & has_sf & (df["unit_expr"].to_numpy() == unit_expr) & (
+            df["supplier_factor_unit"].to_numpy() == sunit)
+        if convertible(unit_expr, den):
+            mult[sel] = kg * conversion_factor(unit_expr, den)
+        else:
+            bad_mask |= sel
+    if bad_mask.any():
+        findings.extend(_aggregate(df, _series(df, bad_mask), tables, "supplier_factor_unit",
+                                   "error", "unit-mismatch",
+                                   "The supplier factor's unit does not fit the quantity's unit; "
+                                   "give it per the same kind of unit (e.g. kgCO2e/kWh for kWh)."))
+        df.loc[bad_mask, "rejected"] = True
+    ignored = has_sf & ~scope2 & good
+    findings.extend(_aggregate(df, _series(df, ignored), tables, "supplier_factor", "warning",
+                               "supplier-factor-ignored",
+                               "A supplier factor only applies to Scope 2 energy; it is ignored "
+                               "on this row."))
+    market = np.where(scope2 & has_sf & ~bad_mask, df["quantity"].to_numpy() * sf * mult,
+                      df["co2e_kg"].to_numpy())
+    df["co2e_market_kg"] = np.where(good & ~bad_mask, market, np.nan)
+    basis = np.where(scope2 & has_sf, "supplier-specific",
+                     np.where(scope2, "grid average (no contractual instrument given)", ""))
+    df["market_basis"] = basis
+    return findings
+
+
+def _series(df, mask):
+    import pandas as pd
+
+    return pd.Series(mask, index=df.index)
+
+
+def _location(df, i, tables, column: str) -> Location:
+    cols = tables[int(df.at[i, "_t"])].columns if tables else {}
+    letter = cols.get(column) or cols.get("item") or cols.get("activity") or "A"
+    return Location(df.at[i, "_file"], df.at[i, "_sheet"], f"{letter}{df.at[i, '_row']}")
+
+
+def _aggregate(df, mask, tables, column, severity, code, message) -> list[Finding]:
+    """One finding per row for errors; for warnings and info one per file and sheet."""
+    make = {"error": error, "warning": warning, "info": info}[severity]
+    idx = df.index[mask.fillna(False).astype(bool)] if hasattr(mask, "fillna") else df.index[mask]
+    if len(idx) == 0:
+        return []
+    if severity == "error":
+        return [make(code, message, _location(df, i, tables, column)) for i in idx]
+    out = []
+    sub = df.loc[idx]
+    for (_, _), group in sub.groupby(["_file", "_sheet"], sort=False):
+        first = group.index[0]
+        extra = f" ({len(group)} rows; first shown)" if len(group) > 1 else ""
+        out.append(make(code, message + extra, _location(df, first, tables, column)))
+    return out
+
+
+def _resolution_findings(df, positions, codes, res, tables) -> list[Finding]:
+    """Errors for every row of a failed key; notes once per key, pointing at its first row."""
+    import numpy as np
+
+    out: list[Finding] = []
+    for k, r in enumerate(res):
+        rows = positions[codes == k]
+        if r.code:
+            column = {"unknown-factor-id": "factor_id", "unit-mismatch": "unit"}.get(r.code,
+                                                                                    "item")
+            out.extend(error(r.code, r.message, _location(df, df.index[p], tables, column))
+                       for p in rows)
+        for severity, code, msg in r.notes:
+            make = {"warning": warning, "info": info}[severity]
+            column = "factor_id" if code.startswith("factor-") and "pinned" in msg else "item"
+            first = df.index[rows[0]]
+            extra = f" ({len(rows)} rows; first shown)" if len(rows) > 1 else ""
+            out.append(make(code, msg + extra, _location(df, first, tables, column)))
+    del np
+    return _merge_notes(out)
+
+
+def _merge_notes(findings: list[Finding]) -> list[Finding]:
+    """The same note from several keys (e.g. one unverified factor used each month) once."""
+    seen: dict[tuple, int] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.severity == "error":
+            out.append(f)
+            continue
+        base = f.message.split(" (", 1)[0] if f.message.endswith("first shown)") else f.message
+        key = (f.code, base, f.location.file, f.location.sheet)
+        if key in seen:
+            continue
+        seen[key] = len(out)
+        out.append(f)
+    return out

@@ -1,0 +1,576 @@
+"""Read activity spreadsheets (.xlsx and .csv) into `Table`s without losing track of any cell.
+
+What this layer does, and nothing more:
+
+* refuses files it cannot read safely (`InputUnreadable`: missing, corrupt, encrypted,
+  legacy .xls, zip bombs, undecodable text) before parsing them;
+* finds the header row (title rows above it are fine) and maps header texts in English or
+  Chinese to canonical columns (`carbonaudit.columns`);
+* keeps every non-blank data row with its raw cell values and the row number a person sees
+  in Excel, so later checks can point at `Sheet!D7`;
+* reports layout problems as findings (`empty-file`, `empty-sheet`, `no-header-row`,
+  `sheet-skipped`, `multiple-header-rows`, `duplicate-column`, `unknown-column`,
+  `unlabelled-cells`, `formula-without-value`).
+
+Parsing the values themselves (numbers, dates, units) is `carbonaudit.numbers`' job.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from carbonaudit import xlsx_safety
+from carbonaudit.columns import CANONICAL, CHINESE_ALIASES, match_header
+from carbonaudit.errors import InputUnreadable, UsageError
+from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
+from carbonaudit.vocab import fold
+
+HEADER_WINDOW = 30        # non-empty rows scanned for the header
+MIN_HEADER_SCORE = 2      # a header must name at least two activity columns
+_CHUNK = 1024**2
+_HEAD_BYTES = 256 * 1024  # enough text for 30 rows of any sane activity sheet
+_XLSX_EXT = {".xlsx", ".xlsm"}
+_CSV_EXT = {".csv", ".txt"}
+_DELIMITERS = (",", ";", "\t", "|")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An input file as the user named it, with its content hash for the report."""
+
+    path: str
+    sha256: str
+    kind: str  # "xlsx" | "csv"
+    encoding: str | None
+
+
+@dataclass
+class Table:
+    """One sheet (or CSV file) of activity rows, with where each value came from."""
+
+    source: SourceFile
+    sheet: str
+    header_row: int
+    columns: dict[str, str]
+    unknown_headers: list[str]
+    df: pd.DataFrame
+    blank_rows: int
+
+
+@dataclass
+class IngestResult:
+    tables: list[Table] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sources: list[SourceFile] = field(default_factory=list)
+
+
+def read_activity_files(
+    paths: Sequence[str | Path],
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> IngestResult:
+    """Read every activity file; raise `InputUnreadable` for a file that cannot be read at all.
+
+    `sheet` restricts workbooks to one named sheet (`UsageError` if it does not exist).
+    `encoding` forces the text encoding of CSV files; otherwise it is detected.
+    """
+    result = IngestResult()
+    report = progress or (lambda _message: None)
+    for given in paths:
+        shown = str(given)
+        path = Path(given)
+        kind = _file_kind(path, shown)
+        if kind == "xlsx":
+            tables, findings, source = _read_workbook(path, shown, sheet, report)
+        else:
+            report(f"Reading {shown}")
+            tables, findings, source = _read_csv(path, shown, encoding)
+        result.sources.append(source)
+        result.tables.extend(tables)
+        result.findings.extend(findings)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch and hashing
+
+
+def _file_kind(path: Path, shown: str) -> str:
+    if not path.exists():
+        raise InputUnreadable(shown, "no such file")
+    if not path.is_file():
+        raise InputUnreadable(shown, "not a file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputUnreadable(shown, f"cannot open the file ({exc.strerror or exc})") from exc
+    ext = path.suffix.lower()
+    # Magic bytes win over the name: a workbook saved as "data.csv" is still a workbook, and
+    # an .xls/OLE file gets the specific "legacy .xls" or "password-protected" message.
+    if ext in _XLSX_EXT or ext == ".xls" or head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
+        return "xlsx"
+    if ext in _CSV_EXT:
+        return "csv"
+    raise InputUnreadable(shown, f"unsupported file type '{ext or path.name}'; "
+                          "give an .xlsx workbook or a .csv file")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Header detection (shared by xlsx and csv)
+
+
+@dataclass
+class _Header:
+    index: int               # 0-based index into the sheet's rows
+    cells: list[object]
+    others: list[int]        # other rows in the window with the same score
+
+
+def _find_header(rows: Sequence[Sequence[object]]) -> tuple[_Header | None, bool]:
+    """Best header among the first non-empty rows; also whether any row was non-empty."""
+    scored: list[tuple[int, int]] = []  # (score, index)
+    for index, cells in enumerate(rows):
+        if not _row_has_content(cells):
+            continue
+        scored.append((sum(match_header(c) is not None for c in cells), index))
+        if len(scored) == HEADER_WINDOW:
+            break
+    if not scored:
+        return None, False
+    best = max(score for score, _ in scored)
+    if best < MIN_HEADER_SCORE:
+        return None, True
+    tied = [index for score, index in scored if score == best]
+    return _Header(tied[0], list(rows[tied[0]]), tied[1:]), True
+
+
+def _row_has_content(cells: Sequence[object]) -> bool:
+    return any(c is not None and c != "" for c in cells)
+
+
+@dataclass
+class _Layout:
+    positions: dict[str, int]          # canonical -> 0-based column
+    unknown: list[tuple[int, str]]     # (column, header text)
+    duplicates: list[tuple[int, str, int]]  # (column, canonical, first column)
+    labelled: set[int]
+
+
+def _layout(cells: Sequence[object]) -> _Layout:
+    positions: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
+    duplicates: list[tuple[int, str, int]] = []
+    labelled: set[int] = set()
+    for col, cell in enumerate(cells):
+        text = "" if cell is None else str(cell).strip()
+        if not text:
+            continue
+        labelled.add(col)
+        canonical = match_header(cell) if isinstance(cell, str) else None
+        if canonical is None:
+            unknown.append((col, text))
+        elif canonical in positions:
+            duplicates.append((col, canonical, positions[canonical]))
+        else:
+            positions[canonical] = col
+    return _Layout(positions, unknown, duplicates, labelled)
+
+
+def _layout_findings(layout: _Layout, header: _Header, cells: Sequence[object],
+                     loc: Callable[[str], Location]) -> list[Finding]:
+    row = header.index + 1
+    found: list[Finding] = []
+    for other in header.others:
+        found.append(warning(
+            "multiple-header-rows",
+            f"Rows {row} and {other + 1} both look like header rows; row {row} is used and "
+            f"row {other + 1} is read as data. Delete the extra header row or move the "
+            "second table to its own sheet.",
+            loc(f"A{other + 1}"),
+        ))
+    for col, canonical, first in layout.duplicates:
+        found.append(error(
+            "duplicate-column",
+            f"Column {column_letter(col)} ('{cells[col]}') and column {column_letter(first)} "
+            f"('{cells[first]}') both mean '{canonical}'; column {column_letter(col)} is "
+            "ignored. Rename or remove one of them.",
+            loc(f"{column_letter(col)}{row}"),
+        ))
+    if layout.unknown:
+        names = ", ".join(f"'{text}'" for _, text in layout.unknown)
+        found.append(info(
+            "unknown-column",
+            f"These columns are not activity columns and are not used: {names}.",
+            loc(f"{column_letter(layout.unknown[0][0])}{row}"),
+        ))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Building a Table from a frame of raw cells (shared)
+
+
+def _build_table(
+    source: SourceFile, sheet: str, header: _Header, layout: _Layout, data: pd.DataFrame,
+    loc: Callable[[str], Location],
+) -> tuple[Table, list[Finding]]:
+    """`data`: every row below the header, columns 0..n by position, blanks as '' or NaN."""
+    empty = data.isna() | (data == "")
+    blank = empty.all(axis=1).to_numpy() if data.shape[1] else np.ones(len(data), bool)
+    row_numbers = np.arange(len(data), dtype="int64") + header.index + 2
+    findings = _unlabelled_findings(empty, blank, layout, row_numbers, loc)
+
+    keep = ~blank
+    ordered = [c for c in CANONICAL if c in layout.positions]
+    df = pd.DataFrame({name: _column(data, layout.positions[name], keep, len(data))
+                       for name in ordered})
+    df["_row"] = row_numbers[keep]
+    df.index = pd.RangeIndex(len(df))
+    table = Table(
+        source=source,
+        sheet=sheet,
+        header_row=header.index + 1,
+        columns={name: column_letter(layout.positions[name]) for name in ordered},
+        unknown_headers=[text for _, text in layout.unknown],
+        df=df,
+        blank_rows=int(blank.sum()),
+    )
+    return table, findings
+
+
+def _column(data: pd.DataFrame, position: int, keep: np.ndarray, n: int) -> pd.Series:
+    if position < data.shape[1]:
+        col = data.iloc[:, position]
+        # Short CSV rows and ragged xlsx rows leave NaN/None: a blank cell is "" everywhere.
+        col = col.where(col.notna(), "")
+        return col[keep].reset_index(drop=True)
+    return pd.Series([""] * int(keep.sum()), dtype=object)
+
+
+def _unlabelled_findings(empty: pd.DataFrame, blank: np.ndarray, layout: _Layout,
+                         rows: np.ndarray, loc: Callable[[str], Location]) -> list[Finding]:
+    """Values in columns without a header would be silently ignored: say so once per column."""
+    found: list[Finding] = []
+    for col in range(empty.shape[1]):
+        if col in layout.labelled:
+            continue
+        filled = ~empty.iloc[:, col].to_numpy() & ~blank
+        if not filled.any():
+            continue
+        first = rows[np.argmax(filled)]
+        found.append(warning(
+            "unlabelled-cells",
+            f"Column {column_letter(col)} has {int(filled.sum())} value(s) but no header, so "
+            "they are ignored; give the column a header or move the values.",
+            loc(f"{column_letter(col)}{first}"),
+        ))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX
+
+
+def _read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[str], None],
+                   ) -> tuple[list[Table], list[Finding], SourceFile]:
+    xlsx_safety.check_workbook(path)  # raises before any parsing
+    source = SourceFile(shown, _sha256(path), "xlsx", None)
+    import python_calamine  # heavy: imported only when a workbook is actually read
+
+    try:
+        workbook = python_calamine.load_workbook(str(path))
+        names = list(workbook.sheet_names)
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise InputUnreadable(shown, f"the workbook could not be read ({exc})") from exc
+    if sheet is not None and sheet not in names:
+        listed = ", ".join(f"'{n}'" for n in names)
+        raise UsageError(f"{shown} has no sheet named '{sheet}'; its sheets are: {listed}")
+
+    tables: list[Table] = []
+    findings: list[Finding] = []
+    skipped_with_content = 0
+    for name in [sheet] if sheet is not None else names:
+        report(f"Reading {shown}: sheet {name}")
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise InputUnreadable(shown, f"sheet '{name}' could not be read ({exc})") from exc
+        table, sheet_findings, had_content = _sheet_table(path, source, name, rows,
+                                                          named=sheet is not None)
+        findings.extend(sheet_findings)
+        if table is not None:
+            tables.append(table)
+        elif had_content:
+            skipped_with_content += 1
+    if not tables and sheet is None:
+        findings = _promote_missing_headers(findings, shown, skipped_with_content)
+    return tables, findings, source
+
+
+def _promote_missing_headers(findings: list[Finding], shown: str,
+                             skipped_with_content: int) -> list[Finding]:
+    """No sheet had a header: the skipped-sheet notes become one error for the file."""
+    if skipped_with_content:
+        findings.append(error(
+            "no-header-row",
+            "No sheet in this workbook has a header row naming at least two activity columns "
+            "(for example activity and quantity); add a header row above the data.",
+            Location(file=shown),
+        ))
+    else:
+        # Every sheet was empty: the per-sheet notes are errors, not mere skips.
+        findings = [
+            error(f.code, f.message, f.location) if f.code == "empty-sheet" else f
+            for f in findings
+        ]
+    return findings
+
+
+def _sheet_table(path: Path, source: SourceFile, name: str, rows: list[list[object]],
+                 *, named: bool) -> tuple[Table | None, list[Finding], bool]:
+    def loc(cell: str) -> Location:
+        return Location(file=source.path, sheet=name, cell=cell)
+
+    header, had_content = _find_header(rows)
+    if not had_content:
+        make = error if named else info
+        return None, [make("empty-sheet", f"Sheet '{name}' is empty.", loc("A1"))], False
+    if header is None:
+        if named:
+            return None, [error("no-header-row", _NO_HEADER, loc("A1"))], True
+        return None, [info(
+            "sheet-skipped",
+            f"Sheet '{name}' was skipped: no activity columns found in its first "
+            f"{HEADER_WINDOW} rows.",
+            loc("A1"),
+        )], True
+
+    layout = _layout(header.cells)
+    findings = _layout_findings(layout, header, header.cells, loc)
+    data = pd.DataFrame(rows[header.index + 1:], dtype=object)
+    table, more = _build_table(source, name, header, layout, data, loc)
+    findings.extend(more)
+    findings.extend(_formula_findings(path, table, layout, loc))
+    return table, findings, True
+
+
+_NO_HEADER = ("No header row found: none of the first 30 rows names at least two activity "
+              "columns (for example activity and quantity); add a header row above the data.")
+
+
+def _formula_findings(path: Path, table: Table, layout: _Layout,
+                      loc: Callable[[str], Location]) -> list[Finding]:
+    """Formulas with no cached result read as empty; never evaluate them, tell the user."""
+    refs = xlsx_safety.formula_cells_without_value(path, table.sheet)
+    if not refs:
+        return []
+    by_letter = {column_letter(pos): name for name, pos in layout.positions.items()}
+    found: list[Finding] = []
+    blanked: dict[str, list[int]] = {}
+    for ref in refs:
+        match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+        if not match or match[1] not in by_letter or int(match[2]) <= table.header_row:
+            continue
+        column = by_letter[match[1]]
+        blanked.setdefault(column, []).append(int(match[2]))
+        found.append(error(
+            "formula-without-value",
+            f"Cell {ref} holds a formula with no saved result (the file was written by a "
+            "program that does not calculate formulas); open it in Excel, let it "
+            "recalculate and save, or type the value.",
+            loc(ref),
+        ))
+    for column, rows in blanked.items():
+        table.df.loc[table.df["_row"].isin(rows), column] = ""
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def _read_csv(path: Path, shown: str, encoding: str | None,
+              ) -> tuple[list[Table], list[Finding], SourceFile]:
+    digest, used = _hash_and_decode(path, shown, encoding)
+    source = SourceFile(shown, digest, "csv", used)
+    sheet = path.name
+
+    def loc(cell: str) -> Location:
+        return Location(file=shown, sheet=sheet, cell=cell)
+
+    head = _head_text(path, used)
+    delimiter, rows = _choose_delimiter(head)
+    header, had_content = _find_header(rows)
+    if not had_content:
+        return [], [error("empty-file", f"{sheet} is empty: it has no data at all.",
+                          loc("A1"))], source
+    if header is None:
+        return [], [error("no-header-row", _NO_HEADER, loc("A1"))], source
+
+    layout = _layout(header.cells)
+    findings = _layout_findings(layout, header, header.cells, loc)
+    data = _read_csv_body(path, shown, used, delimiter, header.index + 1, len(header.cells))
+    table, more = _build_table(source, sheet, header, layout, data, loc)
+    findings.extend(more)
+    return [table], findings, source
+
+
+def _hash_and_decode(path: Path, shown: str, encoding: str | None) -> tuple[str, str]:
+    """One streamed pass: SHA-256 of the bytes and a strict decode with the likely encoding."""
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError as exc:
+            raise UsageError(f"unknown text encoding '{encoding}'") from exc
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    bom = next((name for mark, name in _BOMS if head.startswith(mark)), None)
+    if encoding == "utf-8" and bom == "utf-8-sig":
+        encoding = bom  # same encoding; the -sig codec just drops the byte-order mark
+    candidate = encoding or bom or "utf-8"
+    digest, ok, where = _hash_and_check(path, candidate)
+    if ok:
+        return digest, candidate
+    if encoding is not None or bom is not None:
+        raise InputUnreadable(shown, f"the file is not valid {candidate} text (byte {where}); "
+                              "check --encoding, or leave it out to detect the encoding")
+    for guess in _chinese_encodings(path):
+        if _decodes(path, guess):
+            return digest, guess
+    raise InputUnreadable(shown, "could not work out the text encoding (tried UTF-8, GB18030 "
+                          "and Big5); save the file as UTF-8 or pass --encoding")
+
+
+def _hash_and_check(path: Path, encoding: str) -> tuple[str, bool, int]:
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    ok, offset, where = True, 0, -1
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            if ok:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    ok, where = False, offset + exc.start
+            offset += len(chunk)
+    if ok:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            ok, where = False, offset
+    return digest.hexdigest(), ok, where
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _chinese_encodings(path: Path) -> list[str]:
+    """GB18030 and Big5, most plausible first.
+
+    Each happily decodes much of the other's bytes into nonsense, so "decodes without error"
+    is not enough: the decoding whose header cells read as known Chinese column names wins.
+    """
+    with path.open("rb") as fh:
+        sample = fh.read(_HEAD_BYTES)
+    if len(sample) == _HEAD_BYTES and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]  # "\n" never occurs inside these encodings
+    scores = []
+    for order, name in enumerate(("gb18030", "big5")):
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            scores.append((-1, order, name))
+            continue
+        cells = re.split(r"[,;\t|\r\n\"]+", text[:20000])
+        scores.append((sum(fold(c) in CHINESE_ALIASES for c in cells), -order, name))
+    scores.sort(reverse=True)
+    return [name for _, _, name in scores]
+
+
+def _head_text(path: Path, encoding: str) -> str:
+    """The first lines of the file as text (a possibly cut final line is dropped)."""
+    with path.open("rb") as fh:
+        raw = fh.read(_HEAD_BYTES)
+        complete = not fh.read(1)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(raw, final=complete)
+    if not complete and "\n" in text:
+        text = text[: text.rindex("\n") + 1]
+    return text
+
+
+def _choose_delimiter(text: str) -> tuple[str, list[list[str]]]:
+    """The delimiter under which the header scores best (ties: comma first)."""
+    best: tuple[int, str, list[list[str]]] | None = None
+    for delimiter in _DELIMITERS:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        header, _ = _find_header(rows)
+        score = 0 if header is None else sum(match_header(c) is not None for c in header.cells)
+        if best is None or score > best[0]:
+            best = (score, delimiter, rows)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _read_csv_body(path: Path, shown: str, encoding: str, delimiter: str, skip: int,
+                   width: int) -> pd.DataFrame:
+    """Everything below the header as strings, one fast C-engine pass.
+
+    Rows longer than the header make the C parser stop; then the width is widened to what
+    it saw and the read repeated, so no cell is dropped.
+    """
+    width = max(width, 1)
+    for _attempt in range(8):
+        try:
+            return pd.read_csv(
+                path, sep=delimiter, encoding=encoding, encoding_errors="strict", dtype=str,
+                keep_default_na=False, na_filter=False, header=None, skiprows=skip,
+                names=list(range(width)), skip_blank_lines=False, index_col=False,
+                engine="c",
+            )
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame(columns=list(range(width)), dtype=str)
+        except pd.errors.ParserError as exc:
+            saw = re.search(r"saw (\d+)", str(exc))
+            if not saw:
+                raise InputUnreadable(shown, f"the CSV could not be parsed ({exc})") from exc
+            width = max(width * 2, int(saw[1]))
+        except UnicodeDecodeError as exc:
+            raise InputUnreadable(shown, f"the file is not valid {encoding} text; "
+                                  "pass the right --encoding") from exc
+    raise InputUnreadable(shown, "the CSV rows have wildly different numbers of cells")

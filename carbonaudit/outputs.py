@@ -1,0 +1,120 @@
+"""Write an assessment's files: results.csv, inventory.json, findings.json.
+
+Writes are atomic (temporary file, then rename) and never replace an input.  Text cells
+that a spreadsheet would run as a formula (= + - @) are neutralised in the CSV.
+Same inputs give byte-identical files: no timestamps, fixed column order, sorted findings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+from .findings import Finding, sort_key
+
+RESULT_COLUMNS = [
+    ("_file", "source_file"), ("_sheet", "sheet"), ("_row", "row"), ("status", "status"),
+    ("finding_codes", "finding_codes"), ("activity", "activity"), ("item", "item"),
+    ("quantity_given", "quantity_as_given"), ("unit_text", "unit_as_given"), ("site", "site"),
+    ("region", "region"), ("period_start", "period_start"), ("period_end", "period_end"),
+    ("reference", "reference"), ("factor_id_used", "factor_id"), ("factor_set", "factor_set"),
+    ("factor_set_edition", "factor_set_edition"), ("factor_region", "factor_region"),
+    ("factor_unit", "factor_unit"), ("factor_status", "factor_status"),
+    ("conversion", "conversion"), ("properties_used", "properties_used"),
+    ("converted_quantity", "converted_quantity"),
+    ("co2_fossil_kg", "co2_fossil_kg"), ("co2_biogenic_kg", "co2_biogenic_kg"),
+    ("ch4_fossil_kg", "ch4_fossil_kg"), ("ch4_nonfossil_kg", "ch4_nonfossil_kg"),
+    ("n2o_kg", "n2o_kg"), ("other_gas", "other_gas"), ("other_gas_kg_kg", "other_gas_kg"),
+    ("co2e_unsplit_kg", "co2e_unsplit_kg"), ("co2e_kg", "co2e_kg"),
+    ("co2e_market_kg", "co2e_market_kg"), ("market_basis", "market_basis"),
+    ("scope", "scope"), ("scope3_category", "scope3_category"),
+    ("iso_category", "iso_category"), ("gwp_set", "gwp_set"),
+]
+_TEXT_OUT = ("source_file", "sheet", "activity", "item", "quantity_as_given", "unit_as_given",
+             "site", "region", "reference")
+
+
+def atomic_write(path: Path, data: bytes, protected: set[Path] = frozenset()) -> None:
+    """Write bytes to path via a temporary file in the same folder."""
+    path = Path(path)
+    if path.resolve() in protected:
+        raise UsageError(f"refusing to write over the input file {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def neutralise(series):
+    """Prefix a quote to text a spreadsheet would evaluate, leaving real numbers alone."""
+    s = series.astype(str)
+    risky = s.str.match(r"^[=+\-@\t\r]") & ~s.str.fullmatch(r"[+-]?\d[\d,.]*(e[+-]?\d+)?")
+    return s.where(~risky, "'" + s)
+
+
+def results_frame(assessment):
+    """The results table with the public column names, one row per input row."""
+    import pandas as pd
+
+    df = assessment.results
+    codes = _codes_by_row(assessment.findings)
+    df = df.assign(finding_codes=[
+        codes.get((f, s, int(r)), "") for f, s, r in zip(df["_file"], df["_sheet"], df["_row"],
+                                                        strict=True)
+    ])
+    out = pd.DataFrame({new: df[old] for old, new in RESULT_COLUMNS})
+    for col in ("period_start", "period_end"):
+        out[col] = out[col].dt.strftime("%Y-%m-%d")
+    for col in _TEXT_OUT:
+        out[col] = neutralise(out[col].fillna(""))
+    return out
+
+
+def _codes_by_row(findings: list[Finding]) -> dict:
+    """(file, sheet, row) -> 'code1;code2' for row-level findings."""
+    acc: dict[tuple, list[str]] = {}
+    for f in findings:
+        loc = f.location
+        if not loc.cell or not loc.sheet:
+            continue
+        digits = "".join(ch for ch in loc.cell if ch.isdigit())
+        if digits:
+            acc.setdefault((loc.file, loc.sheet, int(digits)), []).append(f.code)
+    return {k: ";".join(sorted(set(v))) for k, v in acc.items()}
+
+
+def findings_document(findings: list[Finding]) -> dict:
+    from . import __version__
+    from .findings import count_by_severity
+
+    ordered = sorted(findings, key=sort_key)
+    return {"tool_version": __version__, "counts": count_by_severity(ordered),
+            "findings": [f.to_dict() for f in ordered]}
+
+
+def dumps(doc: dict) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+def write_assessment(assessment, document: dict, out_dir: Path) -> dict[str, Path]:
+    """Write the three files; returns their paths by name."""
+    out_dir = Path(out_dir)
+    protected = {Path(s.path).resolve() for s in assessment.sources}
+    paths = {
+        "results": out_dir / "results.csv",
+        "inventory": out_dir / "inventory.json",
+        "findings": out_dir / "findings.json",
+    }
+    csv_bytes = results_frame(assessment).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    atomic_write(paths["results"], csv_bytes, protected)
+    atomic_write(paths["inventory"], dumps(document), protected)
+    atomic_write(paths["findings"], dumps(findings_document(assessment.findings)), protected)
+    return paths

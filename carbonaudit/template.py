@@ -1,0 +1,521 @@
+"""Blank input workbooks: the activity template and the user-factor template.
+
+Both are written with xlsxwriter (the project's writer for every workbook it creates) and
+atomically: the workbook goes to a temporary file in the target folder and is moved into place
+with `os.replace`, so a crash never leaves half a template where a user expects one.
+
+The activity template keeps exactly one header row (English canonical names) because the
+reader finds the header by its column names; Chinese names live in cell comments and on the
+Instructions sheet instead of a second header line.  Dropdowns point at ranges on a hidden
+`Lists` sheet rather than inline strings: Excel caps an inline list at 255 characters, and the
+item/unit/region lists follow whatever factor data files ship with the package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from carbonaudit.columns import CANONICAL
+from carbonaudit.errors import UsageError
+from carbonaudit.factors.library import FACTOR_COLUMNS
+from carbonaudit.findings import column_letter
+from carbonaudit.vocab import ACTIVITIES, ITEM_ALIASES, SECTORS
+
+LANGS = ("en", "zh-Hant", "zh-Hans")
+
+FACTOR_DATA_DIR = Path(__file__).parent / "factors" / "data"
+
+# Auxiliary tables beside the factor sets: they have no activity/item/unit rows to offer.
+_NON_FACTOR_FILES = frozenset({"fuel_properties.csv", "refrigerant_blends.csv",
+                               "gwp_supplement.csv"})
+
+# Always offered even before any factor file ships, so the dropdowns are never empty.
+# Spellings follow the closed unit vocabulary of STACK.md (no bare `m3`).
+_BASE_UNITS = ("kWh", "MWh", "GJ", "TJ", "MJ", "L", "kg", "t", "Nm3", "tonne_km",
+               "passenger_km", "km")
+_BASE_REGIONS = ("HK-CLP", "HK-HKE", "CN", "CN-South", "GB", "US", "GLOBAL")
+
+# Rows carrying validation: enough for a year of monthly data across many sites.
+_VALIDATED_ROWS = 10_000
+
+# (English meaning, Traditional Chinese name + meaning, Simplified Chinese name + meaning).
+# The Chinese names are header aliases the reader accepts (see carbonaudit.columns).
+COLUMN_HELP: dict[str, tuple[str, str, str, str, str]] = {
+    "activity": (
+        "Required. What happened; pick from the dropdown (see the Lists sheet).",
+        "活動", "必填。排放活動類別，請從下拉清單選擇。",
+        "活动", "必填。排放活动类别，请从下拉列表选择。"),
+    "item": (
+        "The fuel, material, refrigerant, grid or transport mode, e.g. diesel, grid, r410a.",
+        "項目", "燃料、物料、冷媒、電網或運輸方式，例如 diesel、grid、r410a。",
+        "项目", "燃料、物料、冷媒、电网或运输方式，例如 diesel、grid、r410a。"),
+    "quantity": (
+        "Required. The amount, a number (1,234.5). Negative only for corrections or removals.",
+        "數量", "必填。數值（1,234.5）。只有更正或移除量才可為負數。",
+        "数量", "必填。数值（1,234.5）。只有更正或移除量才可为负数。"),
+    "unit": (
+        "Required. Unit of the quantity, e.g. kWh, L, kg, t, Nm3, GJ, tonne_km, passenger_km.",
+        "單位", "必填。數量的單位，例如 kWh、L、kg、t、Nm3、GJ、tonne_km。",
+        "单位", "必填。数量的单位，例如 kWh、L、kg、t、Nm3、GJ、tonne_km。"),
+    "site": (
+        "Recommended. Site, building or facility name.",
+        "地點", "建議填寫。場所、大廈或設施名稱。",
+        "地点", "建议填写。场所、大厦或设施名称。"),
+    "period_start": (
+        "Recommended. First day of the period (date, e.g. 2025-01-01).",
+        "開始日期", "建議填寫。期間首日（日期，例如 2025-01-01）。",
+        "开始日期", "建议填写。期间首日（日期，例如 2025-01-01）。"),
+    "period_end": (
+        "Recommended. Last day of the period (date, e.g. 2025-01-31).",
+        "結束日期", "建議填寫。期間最後一日（日期，例如 2025-01-31）。",
+        "结束日期", "建议填写。期间最后一日（日期，例如 2025-01-31）。"),
+    "year": (
+        "Reporting year (e.g. 2025) when no period dates are known.",
+        "年份", "沒有期間日期時填報告年份（例如 2025）。",
+        "年份", "没有期间日期时填报告年份（例如 2025）。"),
+    "region": (
+        "Needed for grid electricity: HK-CLP, HK-HKE, CN, CN-South, GB, US ...",
+        "地區", "外購電力必填：HK-CLP、HK-HKE、CN、CN-South 等。",
+        "地区", "外购电力必填：HK-CLP、HK-HKE、CN、CN-South 等。"),
+    "sector": (
+        "Optional. energy | manufacturing | commercial | residential (combustion CH4/N2O).",
+        "行業", "選填。energy、manufacturing、commercial、residential。",
+        "行业", "选填。energy、manufacturing、commercial、residential。"),
+    "factor_id": (
+        "Optional. Pin an exact factor id; overrides automatic matching.",
+        "排放因子編號", "選填。指定排放因子編號，取代自動配對。",
+        "排放因子编号", "选填。指定排放因子编号，取代自动配对。"),
+    "supplier_factor": (
+        "Optional. Contractual (market-based) factor from your supplier, Scope 2.",
+        "供應商因子", "選填。供應商提供的合約（市場基準）排放因子，範疇二。",
+        "供应商因子", "选填。供应商提供的合约（市场基准）排放因子，范畴二。"),
+    "supplier_factor_unit": (
+        "Unit of supplier_factor, e.g. kgCO2e/kWh.",
+        "供應商因子單位", "供應商因子的單位，例如 kgCO2e/kWh。",
+        "供应商因子单位", "供应商因子的单位，例如 kgCO2e/kWh。"),
+    "scope": (
+        "Optional override: 1, 2 or 3. Leave blank to use the activity's default.",
+        "範疇", "選填：1、2 或 3。留空即按活動預設。",
+        "范畴", "选填：1、2 或 3。留空即按活动默认。"),
+    "scope3_category": (
+        "Optional override: Scope 3 category 1-15.",
+        "範疇三類別", "選填：範疇三類別 1-15。",
+        "范畴三类别", "选填：范畴三类别 1-15。"),
+    "iso_category": (
+        "Optional override: ISO 14064-1 category 1-6.",
+        "ISO 類別", "選填：ISO 14064-1 類別 1-6。",
+        "ISO 类别", "选填：ISO 14064-1 类别 1-6。"),
+    "reference": (
+        "Evidence: invoice, bill, meter or document id.",
+        "憑證", "證明文件：發票、賬單、電錶或文件編號。",
+        "凭证", "证明文件：发票、账单、电表或文件编号。"),
+    "description": (
+        "Free text notes.",
+        "說明", "備註文字。",
+        "说明", "备注文字。"),
+}
+
+EXAMPLE_ROW: dict[str, object] = {
+    "activity": "purchased_electricity",
+    "item": "grid",
+    "quantity": 12500,
+    "unit": "kWh",
+    "site": "Kwun Tong office",
+    "period_start": dt.date(2025, 1, 1),
+    "period_end": dt.date(2025, 1, 31),
+    "region": "HK-CLP",
+    "reference": "CLP bill 2025-01",
+    "description": "Example row: replace it with your own data",
+}
+
+_COLUMN_WIDTHS = {"activity": 24, "item": 18, "site": 22, "period_start": 13,
+                  "period_end": 13, "region": 12, "factor_id": 26, "supplier_factor_unit": 20,
+                  "reference": 22, "description": 40}
+
+
+# --------------------------------------------------------------------------- writing helpers
+
+@contextlib.contextmanager
+def atomic_workbook(path: Path, *, overwrite: bool = False,
+                    properties: dict | None = None) -> Iterator[object]:
+    """Yield an xlsxwriter Workbook that appears at `path` only once it is complete.
+
+    Refuses to replace an existing file unless `overwrite` is true, so an input someone
+    already filled in is never lost to a re-run.
+    """
+    import xlsxwriter  # deferred: keeps `carbonaudit --help` free of heavy imports
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} already exists; choose another name or allow overwriting")
+    if not path.parent.is_dir():
+        raise UsageError(f"folder {path.parent} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        workbook = xlsxwriter.Workbook(tmp_name)
+        if properties:
+            workbook.set_properties(properties)
+        yield workbook
+        workbook.close()
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise UsageError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+def _factor_files(data_dir: Path) -> list[Path]:
+    if not data_dir.is_dir():
+        return []
+    return sorted(p for p in data_dir.glob("*.csv") if p.name not in _NON_FACTOR_FILES)
+
+
+def factor_vocabulary(data_dir: Path = FACTOR_DATA_DIR) -> dict[str, list[str]]:
+    """Distinct item, unit and region values offered by the shipped factor files.
+
+    The base units/regions and the canonical item names of the alias table are added so the
+    dropdowns are useful even when a factor file is missing.  Values are sorted so the
+    template is the same on every machine.
+    """
+    items = set(ITEM_ALIASES.values())
+    units = set(_BASE_UNITS)
+    regions = set(_BASE_REGIONS)
+    for file in _factor_files(data_dir):
+        with file.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                _add(items, row.get("item"))
+                _add(units, row.get("unit"))
+                _add(regions, row.get("region"))
+    return {"item": sorted(items, key=str.lower), "unit": sorted(units, key=str.lower),
+            "region": sorted(regions, key=str.lower)}
+
+
+def _add(bucket: set[str], value: str | None) -> None:
+    # Wildcard or blank cells in factor files mean "any", not a value a user should pick.
+    if value and value.strip() and value.strip() not in {"*", "any"}:
+        bucket.add(value.strip())
+
+
+# --------------------------------------------------------------------------- activity template
+
+def write_activity_template(path: Path, *, lang: str = "en", overwrite: bool = False) -> Path:
+    """Write a blank activity workbook (Activity, Instructions, hidden Lists) to `path`.
+
+    `lang` chooses the language of the header comments and which language leads on the
+    Instructions sheet; all three (en, zh-Hant, zh-Hans) are always present.
+    """
+    _check_lang(lang)
+    path = Path(path)
+    vocab = {"activity": list(ACTIVITIES), **factor_vocabulary()}
+    with atomic_workbook(path, overwrite=overwrite) as workbook:
+        activity = workbook.add_worksheet("Activity")
+        instructions = workbook.add_worksheet("Instructions")
+        lists = workbook.add_worksheet("Lists")
+        ranges = _write_lists(lists, vocab)
+        lists.hide()
+        _write_activity_sheet(workbook, activity, ranges, lang)
+        _write_instructions(workbook, instructions, vocab, lang)
+        activity.activate()
+    return path
+
+
+def _write_lists(sheet, vocab: dict[str, list[str]]) -> dict[str, str]:
+    """One column per list; returns the absolute range formula for each list name."""
+    ranges: dict[str, str] = {}
+    for col, (name, values) in enumerate(vocab.items()):
+        sheet.write_string(0, col, name)
+        for row, value in enumerate(values, start=1):
+            sheet.write_string(row, col, value)
+        letter = column_letter(col)
+        ranges[name] = f"=Lists!${letter}$2:${letter}${len(values) + 1}"
+    return ranges
+
+
+def _write_activity_sheet(workbook, sheet, ranges: dict[str, str], lang: str) -> None:
+    header_fmt = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    number_fmt = workbook.add_format({"num_format": "#,##0.###"})
+    for col, name in enumerate(CANONICAL):
+        sheet.write_string(0, col, name, header_fmt)
+        sheet.write_comment(0, col, _comment(name, lang), {"x_scale": 2, "y_scale": 1.5})
+        width = _COLUMN_WIDTHS.get(name, 12)
+        fmt = date_fmt if name in ("period_start", "period_end") else None
+        fmt = number_fmt if name in ("quantity", "supplier_factor") else fmt
+        sheet.set_column(col, col, width, fmt)
+    _write_example(sheet, date_fmt, number_fmt)
+    sheet.freeze_panes(1, 0)
+    _add_validations(sheet, ranges)
+
+
+def _comment(name: str, lang: str) -> str:
+    en, hant_name, hant, hans_name, hans = COLUMN_HELP[name]
+    if lang == "zh-Hant":
+        return f"{hant_name} / {hans_name}\n{hant}"
+    if lang == "zh-Hans":
+        return f"{hans_name} / {hant_name}\n{hans}"
+    return f"{hant_name} / {hans_name}\n{en}"
+
+
+def _write_example(sheet, date_fmt, number_fmt) -> None:
+    for col, name in enumerate(CANONICAL):
+        value = EXAMPLE_ROW.get(name)
+        if isinstance(value, dt.date):
+            sheet.write_datetime(1, col, dt.datetime.combine(value, dt.time()), date_fmt)
+        elif isinstance(value, int | float):
+            sheet.write_number(1, col, value, number_fmt)
+        elif value is not None:
+            sheet.write_string(1, col, str(value))
+
+
+def _add_validations(sheet, ranges: dict[str, str]) -> None:
+    col = {name: CANONICAL.index(name) for name in CANONICAL}
+    last = _VALIDATED_ROWS
+
+    def span(name: str) -> tuple[int, int, int, int]:
+        return (1, col[name], last, col[name])
+
+    for name in ("activity", "item", "unit", "region"):
+        # Items, units and regions outside the list are legal (aliases, user factors), so
+        # those dropdowns only warn; an unknown activity cannot be classified, so it stops.
+        strict = name == "activity"
+        sheet.data_validation(*span(name), {
+            "validate": "list", "source": ranges[name],
+            "error_type": "stop" if strict else "warning",
+            "error_title": f"Unknown {name}",
+            "error_message": f"Pick a {name} from the list (Lists sheet)."
+            + ("" if strict else " Other values are allowed if a factor exists for them."),
+        })
+    sheet.data_validation(*span("quantity"), {
+        "validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
+        "error_title": "Negative quantity",
+        "error_message": "Quantities are normally >= 0. Keep a negative value only for a "
+                         "correction or a removal.",
+    })
+    for name in ("period_start", "period_end"):
+        sheet.data_validation(*span(name), {
+            "validate": "date", "criteria": "between",
+            "minimum": dt.date(1990, 1, 1), "maximum": dt.date(2100, 12, 31),
+            "error_type": "stop", "error_title": "Not a date",
+            "error_message": "Enter a date such as 2025-01-31.",
+        })
+    sheet.data_validation(*span("year"), {
+        "validate": "integer", "criteria": "between", "minimum": 1990, "maximum": 2100,
+        "error_title": "Not a year", "error_message": "Enter a four-digit year such as 2025.",
+    })
+    sheet.data_validation(*span("sector"), {"validate": "list", "source": list(SECTORS)})
+    sheet.data_validation(*span("scope"), {"validate": "list", "source": ["1", "2", "3"],
+                                           "error_type": "warning"})
+    for name, top in (("scope3_category", 15), ("iso_category", 6)):
+        sheet.data_validation(*span(name), {
+            "validate": "integer", "criteria": "between", "minimum": 1, "maximum": top,
+            "error_title": "Out of range", "error_message": f"Enter a whole number 1-{top}.",
+        })
+
+
+# --------------------------------------------------------------------------- instructions
+
+_GENERAL = {
+    "en": [
+        "How to fill in this workbook",
+        "One row = one measured or estimated activity (a bill, a meter reading, an invoice).",
+        "Keep the header in row 1 unchanged. Column names may also be written in Chinese "
+        "(see below).",
+        "The example in row 2 shows the format: replace it with your own data.",
+        "Numbers: write 1,234.5 (comma thousands, point decimal). If your file uses 1.234,5 "
+        "run carbonaudit with --decimal-comma. A cell may hold number and unit (\"1,200 kWh\").",
+        "Dates: ISO dates (2025-01-31) or real Excel dates. If only the year is known, fill "
+        "the year column and leave the dates empty.",
+        "Dropdown values come from the hidden Lists sheet. Items, units and regions not in the "
+        "list are accepted with a warning if a factor exists for them.",
+    ],
+    "zh-Hant": [
+        "填寫說明",
+        "每一行代表一項量度或估算的活動（一張賬單、一次電錶讀數、一張發票）。",
+        "請勿修改第 1 行的欄位名稱；欄位名稱亦可用中文填寫（見下表）。",
+        "第 2 行是示例，請以您的數據取代。",
+        "數字格式：1,234.5（逗號分隔千位，小數點用句點）。如檔案使用 1.234,5，"
+        "執行 carbonaudit 時請加上 --decimal-comma。",
+        "日期：ISO 日期（2025-01-31）或 Excel 日期。若只知道年份，請填 year 欄並留空日期。",
+        "下拉清單的選項來自隱藏的 Lists 工作表。",
+    ],
+    "zh-Hans": [
+        "填写说明",
+        "每一行代表一项计量或估算的活动（一张账单、一次电表读数、一张发票）。",
+        "请勿修改第 1 行的列名；列名也可用中文填写（见下表）。",
+        "第 2 行是示例，请用您的数据替换。",
+        "数字格式：1,234.5（逗号分隔千位，小数点用句点）。如文件使用 1.234,5，"
+        "运行 carbonaudit 时请加上 --decimal-comma。",
+        "日期：ISO 日期（2025-01-31）或 Excel 日期。若只知道年份，请填 year 列并留空日期。",
+        "下拉列表的选项来自隐藏的 Lists 工作表。",
+    ],
+}
+
+
+def _lang_order(lang: str) -> list[str]:
+    return [lang, *(other for other in LANGS if other != lang)]
+
+
+def _write_instructions(workbook, sheet, vocab: dict[str, list[str]], lang: str) -> None:
+    bold = workbook.add_format({"bold": True})
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 2, 16)
+    sheet.set_column(3, 5, 60, wrap)
+    row = 0
+    for code in _lang_order(lang):
+        lines = _GENERAL[code]
+        sheet.write_string(row, 0, lines[0], title)
+        for line in lines[1:]:
+            row += 1
+            sheet.write_string(row, 0, line)
+        row += 2
+    row = _write_column_table(sheet, row, bold, lang)
+    _write_allowed_values(sheet, row + 1, vocab, bold)
+
+
+def _write_column_table(sheet, row: int, bold, lang: str) -> int:
+    headers = ["column", "中文（繁體）", "中文（简体）", "meaning", "說明（繁體）", "说明（简体）"]
+    sheet.write_row(row, 0, headers, bold)
+    for name in CANONICAL:
+        row += 1
+        en, hant_name, hant, hans_name, hans = COLUMN_HELP[name]
+        required = name in ("activity", "quantity", "unit")
+        sheet.write_row(row, 0, [name + (" *" if required else ""), hant_name, hans_name,
+                                 en, hant, hans])
+    return row + 1
+
+
+def _write_allowed_values(sheet, row: int, vocab: dict[str, list[str]], bold) -> None:
+    sheet.write_string(row, 0, "Allowed activities / 活動類別 / 活动类别", bold)
+    for name, cls in ACTIVITIES.items():
+        row += 1
+        scope = f"Scope {cls.scope}" + (
+            f", category {cls.scope3_category}" if cls.scope3_category else "")
+        sheet.write_row(row, 0, [name, scope, f"ISO {cls.iso_category}", cls.label])
+    row += 2
+    for name in ("item", "unit", "region"):
+        sheet.write_string(row, 0, f"Listed {name} values", bold)
+        sheet.write_string(row, 3, ", ".join(vocab[name]))
+        row += 1
+
+
+# --------------------------------------------------------------------------- factor template
+
+FACTOR_EXAMPLE: dict[str, object] = {
+    "id": "user.example.diesel.2025",
+    "activity": "stationary_combustion",
+    "item": "diesel",
+    "region": "HK",
+    "sector": "manufacturing",
+    "valid_from": dt.date(2025, 1, 1),
+    "valid_to": dt.date(2025, 12, 31),
+    "vintage": 2025,
+    "unit": "L",
+    "co2_fossil": 2.68,
+    "ch4_fossil": 0.0001,
+    "n2o": 0.00002,
+    "source": "Supplier fuel certificate FC-2025-001 (example)",
+    "edition": "2025",
+    "licence": "own data",
+    "status": "unverified",
+    "notes": "Example row: replace it with your own factor",
+}
+
+# Column meanings for the factor template's Instructions sheet (the reader's contract is
+# carbonaudit.factors.library; this only explains it).
+FACTOR_COLUMN_HELP: dict[str, str] = {
+    "id": "Required. Unique id. Use a shipped id to replace that shipped factor.",
+    "activity": "Required. Activity from the vocabulary, e.g. stationary_combustion.",
+    "item": "Required. Fuel, material, refrigerant, grid or mode, e.g. diesel.",
+    "region": "Region code, e.g. HK, HK-CLP, CN, GB; blank means GLOBAL.",
+    "sector": "energy | manufacturing | commercial | residential, or blank for any.",
+    "valid_from": "First day the factor applies (date); blank = always.",
+    "valid_to": "Last day the factor applies (date); blank = until superseded.",
+    "vintage": "Year the factor describes, e.g. 2025.",
+    "unit": "Required. Activity unit the factor is per, e.g. L, kWh, t, tonne_km.",
+    "co2_fossil": "kg fossil CO2 per unit.",
+    "co2_biogenic": "kg biogenic CO2 per unit (reported separately).",
+    "ch4_fossil": "kg fossil CH4 per unit.",
+    "ch4_nonfossil": "kg non-fossil CH4 per unit.",
+    "n2o": "kg N2O per unit.",
+    "other_gas": "Name of one other gas (e.g. HFC-134a, SF6) for other_gas_kg.",
+    "other_gas_kg": "kg of other_gas per unit.",
+    "co2e_unsplit": "kg CO2e per unit, only when the publisher gives no per-gas split.",
+    "co2e_unsplit_gwp": "GWP set behind co2e_unsplit: AR4 | AR5 | AR6.",
+    "basis": "Heating-value basis for energy units: NCV or GCV.",
+    "scope": "Optional scope override (1, 2, 3).",
+    "scope3_category": "Optional Scope 3 category override (1-15).",
+    "source": "Required. Publisher, document, table.",
+    "edition": "Edition or version of the source.",
+    "licence": "Licence of the source data.",
+    "status": "verified | derived | unverified (blank = unverified).",
+    "notes": "Free text.",
+}
+
+_FACTOR_HELP = (
+    "A user factor file adds factors to the shipped sets. A row whose id equals a shipped "
+    "factor id replaces that factor in this assessment.",
+    "Gas columns hold kilograms of each gas per one activity unit (the unit column), not "
+    "CO2e, so any GWP set can be applied. Leave a gas blank when it does not apply.",
+    "Only the first sheet is read; keep the header in row 1. Dates are ISO (2025-01-01) or "
+    "Excel dates. Replace the example in row 2.",
+    "List the file in carbonaudit.toml under [assessment] extra_factors.",
+    "用戶排放因子檔案會加入內置因子集；id 與內置因子相同的行會取代該內置因子。"
+    "氣體欄位填每單位活動的公斤數（非 CO2e）。請以您的數據取代第 2 行示例。",
+    "用户排放因子文件会加入内置因子集；id 与内置因子相同的行会替换该内置因子。"
+    "气体列填每单位活动的千克数（非 CO2e）。请用您的数据替换第 2 行示例。",
+)
+
+
+def write_factor_template(path: Path, *, overwrite: bool = False) -> Path:
+    """Write a blank user-factor workbook (Factors first, then Instructions) to `path`."""
+    path = Path(path)
+    with atomic_workbook(path, overwrite=overwrite) as workbook:
+        _write_factor_sheet(workbook, workbook.add_worksheet("Factors"))
+        _write_factor_instructions(workbook, workbook.add_worksheet("Instructions"))
+    return path
+
+
+def _write_factor_sheet(workbook, sheet) -> None:
+    header_fmt = workbook.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1})
+    date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, FACTOR_COLUMNS, header_fmt)
+    for col, name in enumerate(FACTOR_COLUMNS):
+        sheet.set_column(col, col, 30 if name in ("id", "source", "notes") else 13)
+        value = FACTOR_EXAMPLE.get(name)
+        if isinstance(value, dt.date):
+            sheet.write_datetime(1, col, dt.datetime.combine(value, dt.time()), date_fmt)
+        elif isinstance(value, int | float):
+            sheet.write_number(1, col, value)
+        elif value is not None:
+            sheet.write_string(1, col, str(value))
+    sheet.freeze_panes(1, 0)
+    sheet.activate()
+
+
+def _write_factor_instructions(workbook, sheet) -> None:
+    bold = workbook.add_format({"bold": True})
+    sheet.set_column(0, 0, 20)
+    sheet.set_column(1, 1, 100)
+    for row, line in enumerate(_FACTOR_HELP):
+        sheet.write_string(row, 0, line)
+    row = len(_FACTOR_HELP) + 1
+    sheet.write_row(row, 0, ["column", "meaning"], bold)
+    for name in FACTOR_COLUMNS:
+        row += 1
+        sheet.write_row(row, 0, [name, FACTOR_COLUMN_HELP.get(name, "")])

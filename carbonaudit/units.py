@@ -1,0 +1,128 @@
+"""The single pint registry and the closed vocabulary of unit spellings we accept.
+
+Input spellings go through a closed table (`data/units.csv`) instead of straight to pint:
+pint reads `ton` as the short ton, `bbl` as 31.5 gallons and `MBtu` as mega-Btu, and defining
+`m3` as a unit makes `cm3` a centi-(m3).  The table says exactly what each accepted spelling
+means.  Conversions are computed once per distinct unit pair and cached.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib.resources import files
+
+# Spellings that look like units but mean different things to different people.
+AMBIGUOUS: dict[str, str] = {
+    "ton": "write `t` for metric tonnes or `short_ton` for US tons",
+    "tons": "write `t` for metric tonnes or `short_ton` for US tons",
+    "mt": "write `t` for metric tonnes (`Mt` would be megatonnes)",
+    "bbl": "write `oil_barrel` for a 42-gallon barrel",
+    "barrel": "write `oil_barrel` for a 42-gallon barrel",
+    "mbtu": "write `mmBtu` for million Btu",
+    "mcf": "write the gas volume in `scf` or `Nm3`",
+    "unit": "name the unit (for Hong Kong Towngas write `towngas_unit`)",
+    "units": "name the unit (for Hong Kong Towngas write `towngas_unit`)",
+}
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, str], dict[str, str]]:
+    text = files("carbonaudit").joinpath("data/units.csv").read_text(encoding="utf-8")
+    exact = {row["spelling"]: row["pint"] for row in csv.DictReader(text.splitlines())}
+    by_lower: dict[str, set[str]] = {}
+    for spelling, expr in exact.items():
+        by_lower.setdefault(spelling.lower(), set()).add(expr)
+    # Case-insensitive matching only where the lower-case spelling is unambiguous.
+    lower = {k: next(iter(v)) for k, v in by_lower.items() if len(v) == 1}
+    return exact, lower
+
+
+def accepted_spellings() -> list[str]:
+    """Every unit spelling the tool accepts, in the order of the vocabulary file."""
+    return list(_vocabulary()[0])
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_unit(text: str) -> str | None:
+    """Return the pint expression for an accepted spelling, or None if it is not accepted."""
+    exact, lower = _vocabulary()
+    key = _SPACES.sub("", str(text)).replace("³", "3") if text is not None else ""
+    if not key:
+        return None
+    if key in exact:
+        return exact[key]
+    original = _SPACES.sub("", str(text))
+    if original in exact:
+        return exact[original]
+    return lower.get(key.lower())
+
+
+def unit_hint(text: str) -> str:
+    """A plain-language hint for a spelling we do not accept."""
+    key = _SPACES.sub("", str(text)).lower()
+    if key in AMBIGUOUS:
+        return AMBIGUOUS[key]
+    return "use one of the units listed by `carbonaudit factors units` (e.g. kWh, L, t, Nm3, GJ)"
+
+
+@cache
+def get_ureg():
+    """The application's one UnitRegistry, built on first use (pint is slow to import)."""
+    import pint
+
+    ureg = pint.UnitRegistry(cache_folder=None)
+    path = files("carbonaudit").joinpath("data/units.txt")
+    ureg.load_definitions(str(path))
+    return ureg
+
+
+@cache
+def conversion_factor(from_expr: str, to_expr: str) -> float:
+    """Multiplier taking a magnitude in `from_expr` to `to_expr` (pint expressions).
+
+    Raises pint's DimensionalityError when the dimensions differ.
+    """
+    ureg = get_ureg()
+    return float(ureg.Quantity(1.0, from_expr).to(to_expr).magnitude)
+
+
+@cache
+def dimensionality(expr: str) -> str:
+    """A hashable, printable description of a unit's dimensions."""
+    return str(get_ureg().Quantity(1.0, expr).dimensionality)
+
+
+@cache
+def convertible(from_expr: str, to_expr: str) -> bool:
+    return dimensionality(from_expr) == dimensionality(to_expr)
+
+
+# Supplier (market-based) factor units: an emissions numerator over an activity unit.
+_EMISSION_NUMERATORS: dict[str, tuple[float, bool]] = {
+    # spelling (lower, no spaces/underscores) -> (kg per unit, is CO2e)
+    "kgco2e": (1.0, True), "gco2e": (1e-3, True), "tco2e": (1e3, True),
+    "kgco2": (1.0, False), "gco2": (1e-3, False), "tco2": (1e3, False),
+    "lbco2e": (0.45359237, True), "lbco2": (0.45359237, False),
+}
+
+
+def parse_rate_unit(text: str) -> tuple[float, str, bool] | None:
+    """Parse a factor unit such as `kgCO2e/kWh` into (kg multiplier, activity expr, is_co2e).
+
+    Returns None when the text is not of that form or names a unit we do not accept.
+    """
+    if text is None or "/" not in str(text):
+        return None
+    num, _, den = str(text).partition("/")
+    key = _SPACES.sub("", num).replace("_", "").replace("₂", "2").lower()
+    if key not in _EMISSION_NUMERATORS:
+        return None
+    expr = normalise_unit(den)
+    if expr is None:
+        return None
+    kg, is_co2e = _EMISSION_NUMERATORS[key]
+    return kg, expr, is_co2e
