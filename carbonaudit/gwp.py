@@ -69,7 +69,7 @@ def gwp_table(gwp_set: str) -> GwpTable:
     values = {"CO2": 1.0, **{k: float(v) for k, v in column.items() if v == v}}
     sources = {k: package for k in values}
     for row in _read_csv("gwp_supplement.csv"):
-        if row["gwp_set"] == gwp_set:
+        if row["gwp_set"] in (gwp_set, _PACKAGE_COLUMN[gwp_set]):
             values[row["species"]] = float(row["value"])
             sources[row["species"]] = row["source"]
     for blend, parts in blends().items():

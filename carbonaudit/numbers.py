@@ -129,7 +129,7 @@ def _classify(values: pd.Series) -> _Kinds:
         return _Kinds(isna, ~isna, none, none, none)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return _Kinds(isna, none, none, ~isna, none)
-    if pd.api.types.is_string_dtype(dtype) and dtype != object:
+    if isinstance(dtype, pd.StringDtype):
         return _Kinds(isna, none, ~isna, none, none)
     # Mixed object column (xlsx): classify once per distinct Python type, then broadcast.
     types = values.map(type)
@@ -146,8 +146,10 @@ def _classify(values: pd.Series) -> _Kinds:
 
 def _clean_text(values: pd.Series) -> pa.Array:
     """Text cells as an Arrow array: odd spaces removed, NFKC (full-width digits), trimmed."""
-    arr = pa.array(values.astype(object) if values.dtype == object else values.array,
-                   type=pa.large_string(), from_pandas=True)
+    source = values.array if isinstance(values.dtype, pd.StringDtype) else values.to_numpy()
+    arr = pa.array(source, type=pa.large_string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):  # Arrow-backed pandas strings come chunked
+        arr = arr.combine_chunks()
     if not pc.all(pc.string_is_ascii(arr)).as_py():
         arr = pc.replace_substring_regex(arr, _ODD_SPACES, "")
         arr = pc.utf8_normalize(arr, form="NFKC")

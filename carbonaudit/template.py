@@ -37,8 +37,8 @@ _NON_FACTOR_FILES = frozenset({"fuel_properties.csv", "refrigerant_blends.csv",
 
 # Always offered even before any factor file ships, so the dropdowns are never empty.
 # Spellings follow the closed unit vocabulary of STACK.md (no bare `m3`).
-_BASE_UNITS = ("kWh", "MWh", "GJ", "TJ", "MJ", "L", "kg", "t", "Nm3", "tonne_km",
-               "passenger_km", "km")
+_BASE_UNITS = ("kWh", "MWh", "GJ", "TJ", "MJ", "L", "kg", "t", "Nm3", "towngas_unit",
+               "tonne_km", "passenger_km", "km")
 _BASE_REGIONS = ("HK-CLP", "HK-HKE", "CN", "CN-South", "GB", "US", "GLOBAL")
 
 # Rows carrying validation: enough for a year of monthly data across many sites.
@@ -164,11 +164,19 @@ def atomic_workbook(path: Path, *, overwrite: bool = False,
             workbook.set_properties(properties)
         yield workbook
         workbook.close()
+        # mkstemp creates 0600 files; give the workbook the permissions a normal file gets.
+        os.chmod(tmp_name, 0o666 & ~_current_umask())
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _check_lang(lang: str) -> None:
@@ -237,7 +245,9 @@ def _write_lists(sheet, vocab: dict[str, list[str]]) -> dict[str, str]:
     """One column per list; returns the absolute range formula for each list name."""
     ranges: dict[str, str] = {}
     for col, (name, values) in enumerate(vocab.items()):
-        sheet.write_string(0, col, name)
+        # "Activity list", not "activity": a row naming two activity columns would make the
+        # reader take this sheet for data.
+        sheet.write_string(0, col, f"{name.capitalize()} list")
         for row, value in enumerate(values, start=1):
             sheet.write_string(row, col, value)
         letter = column_letter(col)
@@ -374,8 +384,8 @@ def _write_instructions(workbook, sheet, vocab: dict[str, list[str]], lang: str)
     title = workbook.add_format({"bold": True, "font_size": 14})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 2, 16)
-    sheet.set_column(3, 5, 60, wrap)
+    sheet.set_column(1, 1, 26)
+    sheet.set_column(2, 4, 60, wrap)
     row = 0
     for code in _lang_order(lang):
         lines = _GENERAL[code]
@@ -389,14 +399,17 @@ def _write_instructions(workbook, sheet, vocab: dict[str, list[str]], lang: str)
 
 
 def _write_column_table(sheet, row: int, bold, lang: str) -> int:
-    headers = ["column", "中文（繁體）", "中文（简体）", "meaning", "說明（繁體）", "说明（简体）"]
+    headers = ["column", "中文名稱 / 中文名称", "meaning", "繁體中文解釋", "简体中文解释"]
     sheet.write_row(row, 0, headers, bold)
     for name in CANONICAL:
         row += 1
         en, hant_name, hant, hans_name, hans = COLUMN_HELP[name]
         required = name in ("activity", "quantity", "unit")
-        sheet.write_row(row, 0, [name + (" *" if required else ""), hant_name, hans_name,
-                                 en, hant, hans])
+        # Both Chinese names share one cell, always as "Traditional / Simplified": a row with
+        # two header names in separate cells looks like a header row to the reader, which
+        # would then read this sheet as data.
+        names = f"{hant_name} / {hans_name}"
+        sheet.write_row(row, 0, [name + (" *" if required else ""), names, en, hant, hans])
     return row + 1
 
 

@@ -446,7 +446,8 @@ def test_ipcc_sector_non_co2(family_item, energy, manufacturing, commercial, res
 
 
 def test_ipcc_starter_co2e_reproduced_with_ar6_split():
-    # starter_factors.csv natural gas (manufacturing): 56 157.1 kg CO2e/TJ with CH4 fossil 29.8, N2O 273
+    # starter_factors.csv natural gas (manufacturing): 56 157.1 kg CO2e/TJ
+    # with CH4 fossil 29.8 and N2O 273 (AR6)
     r = one(id="ipcc2006.sc.natural_gas.tj")
     co2e = float(r["co2_fossil"]) + 29.8 * float(r["ch4_fossil"]) + 273 * float(r["n2o"])
     assert co2e == pytest.approx(56157.1)

@@ -153,3 +153,20 @@ def test_sample_sheets() -> None:
     assert isinstance(activity[3][5], dt.date)  # real Excel dates
     travel = book.get_sheet_by_name("Travel & freight").to_python()
     assert travel[2][:3] == ["活動", "項目", "數量"]
+
+
+def test_sample_is_read_whole_and_pins_shipped_factors() -> None:
+    from carbonaudit.factors import load_library
+    from carbonaudit.ingest import read_activity_files
+
+    result = read_activity_files([SAMPLES / "harbour_metals" / "activity_2025.xlsx"])
+    assert [t.sheet for t in result.tables] == ["Activity", "Travel & freight"]
+    assert not [f for f in result.findings if f.severity == "error"]
+    sys.path.insert(0, str(SAMPLES))
+    try:
+        import make_samples
+    finally:
+        sys.path.remove(str(SAMPLES))
+    library, _ = load_library()
+    for factor_id in (make_samples.PIN_FREIGHT, make_samples.PIN_FLIGHT):
+        assert library.get(factor_id) is not None, factor_id

@@ -53,7 +53,7 @@ def test_single_example_row(template: Path) -> None:
 def test_lists_sheet_holds_vocabulary(template: Path) -> None:
     rows = _rows(template, "Lists")
     header = rows[0]
-    assert header[:4] == ["activity", "item", "unit", "region"]
+    assert header[:4] == ["Activity list", "Item list", "Unit list", "Region list"]
     activities = {r[0] for r in rows[1:] if r[0]}
     assert set(ACTIVITIES) <= activities
     units = {r[2] for r in rows[1:] if r[2]}
@@ -147,3 +147,26 @@ def test_factor_template(tmp_path: Path) -> None:
     assert list(table["id"]) == ["user.example.diesel.2025"]
     with pytest.raises(UsageError):
         write_factor_template(path)
+
+
+def test_reader_takes_only_the_activity_sheet(template: Path) -> None:
+    from carbonaudit.ingest import read_activity_files
+
+    result = read_activity_files([template])
+    assert [t.sheet for t in result.tables] == ["Activity"]
+    assert not [f for f in result.findings if f.severity == "error"]
+
+
+def test_no_other_row_looks_like_a_header(template: Path) -> None:
+    # The reader takes any row naming two activity columns as a header; only Activity!1 may.
+    for sheet in ("Instructions", "Lists"):
+        for row in _rows(template, sheet):
+            assert sum(match_header(c) is not None for c in row) < 2, (sheet, row)
+
+
+def test_file_mode_follows_umask(template: Path) -> None:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert template.stat().st_mode & 0o777 == 0o666 & ~mask
