@@ -45,10 +45,7 @@ def prepare_rows(tables, *, decimal_comma: bool = False, default_sector: str = "
         frames.append(frame)
         findings.extend(found)
         blank += t.blank_rows
-    if frames:
-        df = pd.concat(frames, ignore_index=True)
-    else:
-        df = _empty_frame()
+    df = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
     findings.extend(_duplicate_rows(df, tables))
     if period is not None:
         findings.extend(_outside_period(df, period, tables))
@@ -217,7 +214,6 @@ def pd_series(values, index):
 
 
 def _periods(t, raw, df, fl, parse_dates) -> None:
-    import pandas as pd
 
     start = parse_dates(_col(raw, "period_start"))
     end = parse_dates(_col(raw, "period_end"))

@@ -70,7 +70,7 @@ def main(
 def _fail(exc: CarbonAuditError) -> typer.Exit:
     from .console import err
 
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -78,6 +78,14 @@ def _load_config(config: Path | None):
     from .project import Config, load_config
 
     return load_config(config) if config else Config.default()
+
+
+def _shown(path: Path) -> str:
+    """A config input as a person would type it: relative to here when it is below here."""
+    import os
+
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 def _exit_code(findings, strict: bool, rejected: int = 0) -> int:
@@ -121,7 +129,7 @@ def assess(
 
     try:
         cfg = _load_config(config)
-        paths = [str(p) for p in files] if files else [str(p) for p in cfg.inputs]
+        paths = [str(p) for p in files] if files else [_shown(p) for p in cfg.inputs]
         if not paths:
             raise UsageError("no activity files given; name them or list them as inputs in "
                              "--config")

@@ -36,7 +36,7 @@ def findings_table(findings, limit: int = 50) -> Table:
     table = Table(title=f"Findings ({len(findings)})", show_lines=False)
     table.add_column("severity")
     table.add_column("code")
-    table.add_column("where")
+    table.add_column("where", overflow="fold")
     table.add_column("message", overflow="fold")
     for f in findings[:limit]:
         sev = str(f.severity)

@@ -37,6 +37,8 @@ class Location:
         if self.pointer is not None:
             where = f"{self.file}#{self.pointer}" if self.file else self.pointer
             return where
+        if self.file and self.sheet and self.cell and _basename(self.file) == self.sheet:
+            return f"{self.file}!{self.cell}"  # a CSV: its one "sheet" is the file itself
         parts = []
         if self.file:
             parts.append(self.file)
@@ -73,6 +75,10 @@ class Finding:
             "location": self.location.to_dict(),
             "where": str(self.location),
         }
+
+
+def _basename(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def error(code: str, message: str, location: Location | None = None) -> Finding:

@@ -28,6 +28,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
 
 from carbonaudit import xlsx_safety
 from carbonaudit.columns import CANONICAL, CHINESE_ALIASES, match_header
@@ -237,21 +240,24 @@ def _layout_findings(layout: _Layout, header: _Header, cells: Sequence[object],
 
 
 def _build_table(
-    source: SourceFile, sheet: str, header: _Header, layout: _Layout, data: pd.DataFrame,
-    loc: Callable[[str], Location],
+    source: SourceFile, sheet: str, header: _Header, layout: _Layout,
+    data: pd.DataFrame | pa.Table, loc: Callable[[str], Location],
 ) -> tuple[Table, list[Finding]]:
-    """`data`: every row below the header, columns 0..n by position, blanks as '' or NaN."""
-    empty = data.isna() | (data == "")
-    blank = empty.all(axis=1).to_numpy() if data.shape[1] else np.ones(len(data), bool)
-    row_numbers = np.arange(len(data), dtype="int64") + header.index + 2
+    """`data`: every row below the header, columns by position, blanks as "" (or NaN/None).
+
+    CSV data stays an Arrow table until here so that only the activity columns are ever
+    converted to pandas.
+    """
+    cells = _Cells(data)
+    empty = [cells.empty(i) for i in range(cells.width)]
+    blank = np.logical_and.reduce(empty) if empty else np.ones(cells.rows, dtype=bool)
+    row_numbers = np.arange(cells.rows, dtype="int64") + header.index + 2
     findings = _unlabelled_findings(empty, blank, layout, row_numbers, loc)
 
     keep = ~blank
     ordered = [c for c in CANONICAL if c in layout.positions]
-    df = pd.DataFrame({name: _column(data, layout.positions[name], keep, len(data))
-                       for name in ordered})
+    df = pd.DataFrame({name: cells.column(layout.positions[name], keep) for name in ordered})
     df["_row"] = row_numbers[keep]
-    df.index = pd.RangeIndex(len(df))
     table = Table(
         source=source,
         sheet=sheet,
@@ -264,23 +270,44 @@ def _build_table(
     return table, findings
 
 
-def _column(data: pd.DataFrame, position: int, keep: np.ndarray, n: int) -> pd.Series:
-    if position < data.shape[1]:
-        col = data.iloc[:, position]
-        # Short CSV rows and ragged xlsx rows leave NaN/None: a blank cell is "" everywhere.
-        col = col.where(col.notna(), "")
-        return col[keep].reset_index(drop=True)
-    return pd.Series([""] * int(keep.sum()), dtype=object)
+class _Cells:
+    """Column access by position over a pandas frame (xlsx) or an Arrow table (csv)."""
+
+    def __init__(self, data: pd.DataFrame | pa.Table) -> None:
+        self.data = data
+        self.rows = data.num_rows if isinstance(data, pa.Table) else len(data)
+        self.width = data.num_columns if isinstance(data, pa.Table) else data.shape[1]
+
+    def empty(self, position: int) -> np.ndarray:
+        if isinstance(self.data, pa.Table):
+            return pc.equal(self.data.column(position), "").to_numpy().astype(bool, copy=False)
+        col = self.data.iloc[:, position]
+        return (col.isna() | (col == "")).to_numpy(dtype=bool)
+
+    def column(self, position: int, keep: np.ndarray) -> pd.Series:
+        """Kept rows of one column, blank cells as ""; a column past the data is all blank."""
+        if position >= self.width:
+            return pd.Series([""] * int(keep.sum()), dtype=object)
+        everything = bool(keep.all())
+        if isinstance(self.data, pa.Table):
+            col = self.data.column(position)
+            if not everything:
+                col = col.filter(pa.array(keep))
+            return col.to_pandas().reset_index(drop=True)
+        col = self.data.iloc[:, position]
+        if col.hasnans:  # ragged rows leave NaN/None where a person sees an empty cell
+            col = col.where(col.notna(), "")
+        return (col if everything else col[keep]).reset_index(drop=True)
 
 
-def _unlabelled_findings(empty: pd.DataFrame, blank: np.ndarray, layout: _Layout,
+def _unlabelled_findings(empty: list[np.ndarray], blank: np.ndarray, layout: _Layout,
                          rows: np.ndarray, loc: Callable[[str], Location]) -> list[Finding]:
     """Values in columns without a header would be silently ignored: say so once per column."""
     found: list[Finding] = []
-    for col in range(empty.shape[1]):
+    for col, col_empty in enumerate(empty):
         if col in layout.labelled:
             continue
-        filled = ~empty.iloc[:, col].to_numpy() & ~blank
+        filled = ~col_empty & ~blank
         if not filled.any():
             continue
         first = rows[np.argmax(filled)]
@@ -425,7 +452,7 @@ def _read_csv(path: Path, shown: str, encoding: str | None,
         return Location(file=shown, sheet=sheet, cell=cell)
 
     head = _head_text(path, used)
-    delimiter, rows = _choose_delimiter(head)
+    delimiter, rows, line_ends = _choose_delimiter(head)
     header, had_content = _find_header(rows)
     if not had_content:
         return [], [error("empty-file", f"{sheet} is empty: it has no data at all.",
@@ -435,7 +462,8 @@ def _read_csv(path: Path, shown: str, encoding: str | None,
 
     layout = _layout(header.cells)
     findings = _layout_findings(layout, header, header.cells, loc)
-    data = _read_csv_body(path, shown, used, delimiter, header.index + 1, len(header.cells))
+    data = _read_csv_body(path, shown, used, delimiter, header.index + 1,
+                          line_ends[header.index], len(header.cells))
     table, more = _build_table(source, sheet, header, layout, data, loc)
     findings.extend(more)
     return [table], findings, source
@@ -534,27 +562,69 @@ def _head_text(path: Path, encoding: str) -> str:
     return text
 
 
-def _choose_delimiter(text: str) -> tuple[str, list[list[str]]]:
-    """The delimiter under which the header scores best (ties: comma first)."""
-    best: tuple[int, str, list[list[str]]] | None = None
+def _choose_delimiter(text: str) -> tuple[str, list[list[str]], list[int]]:
+    """The delimiter under which the header scores best (ties: comma first).
+
+    Also returns, per record, how many physical lines had been read once it ended: a quoted
+    cell may span lines, and the fast reader skips lines while people count records.
+    """
+    best: tuple[int, str, list[list[str]], list[int]] | None = None
     for delimiter in _DELIMITERS:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows: list[list[str]] = []
+        line_ends: list[int] = []
+        for record in reader:  # the head only: at most _HEAD_BYTES of text
+            rows.append(record)
+            line_ends.append(reader.line_num)
         header, _ = _find_header(rows)
         score = 0 if header is None else sum(match_header(c) is not None for c in header.cells)
         if best is None or score > best[0]:
-            best = (score, delimiter, rows)
+            best = (score, delimiter, rows, line_ends)
     assert best is not None
-    return best[1], best[2]
+    return best[1], best[2], best[3]
 
 
-def _read_csv_body(path: Path, shown: str, encoding: str, delimiter: str, skip: int,
-                   width: int) -> pd.DataFrame:
-    """Everything below the header as strings, one fast C-engine pass.
-
-    Rows longer than the header make the C parser stop; then the width is widened to what
-    it saw and the read repeated, so no cell is dropped.
-    """
+def _read_csv_body(path: Path, shown: str, encoding: str, delimiter: str, skip_records: int,
+                   skip_lines: int, width: int) -> pd.DataFrame | pa.Table:
+    """Everything below the header as strings (blank cells ""), columns numbered from 0."""
     width = max(width, 1)
+    try:
+        return _read_csv_arrow(path, encoding, delimiter, skip_lines, width)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        # Ragged rows or a late decoding problem: the pandas reader copes with the first
+        # and names the second.
+        return _read_csv_pandas(path, shown, encoding, delimiter, skip_records, width)
+
+
+def _read_csv_arrow(path: Path, encoding: str, delimiter: str, skip_lines: int,
+                    width: int) -> pa.Table:
+    """The fast path: Arrow's multi-threaded reader, every column kept as text."""
+    names = [f"c{i}" for i in range(width)]
+    table = pa_csv.read_csv(
+        path,
+        read_options=pa_csv.ReadOptions(
+            skip_rows=skip_lines, column_names=names,
+            # Arrow reads UTF-8 natively (and drops a UTF-8 BOM); others go through codecs.
+            encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False, quoted_strings_can_be_null=False,
+        ),
+    )
+    return table
+
+
+def _read_csv_pandas(path: Path, shown: str, encoding: str, delimiter: str, skip: int,
+                     width: int) -> pd.DataFrame:
+    """The robust path: pandas' C parser.
+
+    Rows longer than the header make it stop; then the width is widened to what it saw and
+    the read repeated, so no cell is dropped.
+    """
     for _attempt in range(8):
         try:
             return pd.read_csv(

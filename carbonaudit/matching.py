@@ -170,7 +170,8 @@ class Matcher:
         if rec["status"] == "unverified":
             notes.append(("warning", "unverified-factor",
                           f"Factor {rec['id']} is marked unverified: its value could not be "
-                          f"checked against the primary source; see `carbonaudit factors show {rec['id']}`."))
+                          f"checked against the primary source; see `carbonaudit factors "
+                          f"show {rec['id']}`."))
         conv = text or (f"{unit_expr} -> {rec['unit_expr']} x{mult:.10g}"
                         if unit_expr != rec["unit_expr"] else "")
         return Resolution(factor_index=i, multiplier=mult, conversion=conv, properties=ids,

@@ -37,8 +37,8 @@ FACTORY_REGION = "CN-GD"  # Guangdong provincial grid factor (MEE/NBS)
 PIN_FREIGHT = "uk.desnz.2025.freight.hgv_diesel.all.avg_laden"
 PIN_FLIGHT = "uk.desnz.2025.air.longhaul.economy.rf"
 
-# Hong Kong Towngas is billed in units of 48 MJ (see carbonaudit/data/units.txt).
-TOWNGAS_UNIT = "towngas_unit"
+# The canteen's Towngas is not in the workbook: no shipped factor set has a sourced Hong Kong
+# Towngas factor yet (see samples/harbour_metals/README.md and messy_activity.csv).
 
 # The gas supplier's invoice states volume and net calorific value; the IPCC factor is per TJ
 # (net), and the shipped fuel properties give natural gas NCV per tonne only, so the finance
@@ -51,8 +51,6 @@ OFFICE_KWH = (12_480, 12_050, 12_760, 13_420, 14_310, 14_960,
               14_880, 14_920, 14_450, 13_610, 12_940, 12_700)
 FACTORY_MWH = (512.4, 401.8, 538.6, 552.1, 566.3, 589.7,
                597.2, 594.8, 571.5, 560.9, 548.2, 530.6)
-TOWNGAS_UNITS = (1_620, 1_180, 1_590, 1_560, 1_540, 1_470,
-                 1_450, 1_460, 1_500, 1_560, 1_600, 1_680)
 GAS_NM3 = (68_400, 41_200, 71_800, 73_500, 75_900, 77_300,
            78_100, 77_600, 75_200, 74_800, 72_900, 70_100)
 FORKLIFT_L = (2_410, 1_560, 2_520, 2_580, 2_630, 2_710,
@@ -120,9 +118,6 @@ def activity_rows() -> list[Row]:
         rows += [
             Row("purchased_electricity", "grid", OFFICE_KWH[i], "kWh", **office,
                 region=OFFICE_REGION, reference=f"CLP bill 0512-3390-{tag}"),
-            Row("stationary_combustion", "towngas", TOWNGAS_UNITS[i], TOWNGAS_UNIT, **office,
-                sector="commercial", reference=f"Towngas bill 7781-2204-{tag}",
-                description="Staff canteen"),
             Row("purchased_electricity", "grid", FACTORY_MWH[i], "MWh", **factory,
                 region=FACTORY_REGION, reference=f"CSG Dongguan meter DG-0457 {tag}"),
             Row("stationary_combustion", "natural_gas", gas_gj, "GJ", **plant,
