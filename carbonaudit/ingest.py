@@ -444,7 +444,7 @@ def _formula_findings(path: Path, table: Table, layout: _Layout,
 
 def _read_csv(path: Path, shown: str, encoding: str | None,
               ) -> tuple[list[Table], list[Finding], SourceFile]:
-    digest, used = _hash_and_decode(path, shown, encoding)
+    digest, used, quoted = _hash_and_decode(path, shown, encoding)
     source = SourceFile(shown, digest, "csv", used)
     sheet = path.name
 
@@ -463,14 +463,17 @@ def _read_csv(path: Path, shown: str, encoding: str | None,
     layout = _layout(header.cells)
     findings = _layout_findings(layout, header, header.cells, loc)
     data = _read_csv_body(path, shown, used, delimiter, header.index + 1,
-                          line_ends[header.index], len(header.cells))
+                          line_ends[header.index], len(header.cells), quoted)
     table, more = _build_table(source, sheet, header, layout, data, loc)
     findings.extend(more)
     return [table], findings, source
 
 
-def _hash_and_decode(path: Path, shown: str, encoding: str | None) -> tuple[str, str]:
-    """One streamed pass: SHA-256 of the bytes and a strict decode with the likely encoding."""
+def _hash_and_decode(path: Path, shown: str, encoding: str | None) -> tuple[str, str, bool]:
+    """One streamed pass: SHA-256, a strict decode with the likely encoding, any quote char.
+
+    Returns (sha256, encoding, whether the file contains a double quote at all).
+    """
     if encoding is not None:
         try:
             encoding = codecs.lookup(encoding).name
@@ -482,26 +485,27 @@ def _hash_and_decode(path: Path, shown: str, encoding: str | None) -> tuple[str,
     if encoding == "utf-8" and bom == "utf-8-sig":
         encoding = bom  # same encoding; the -sig codec just drops the byte-order mark
     candidate = encoding or bom or "utf-8"
-    digest, ok, where = _hash_and_check(path, candidate)
+    digest, ok, where, quoted = _hash_and_check(path, candidate)
     if ok:
-        return digest, candidate
+        return digest, candidate, quoted
     if encoding is not None or bom is not None:
         raise InputUnreadable(shown, f"the file is not valid {candidate} text (byte {where}); "
                               "check --encoding, or leave it out to detect the encoding")
     for guess in _chinese_encodings(path):
         if _decodes(path, guess):
-            return digest, guess
+            return digest, guess, quoted
     raise InputUnreadable(shown, "could not work out the text encoding (tried UTF-8, GB18030 "
                           "and Big5); save the file as UTF-8 or pass --encoding")
 
 
-def _hash_and_check(path: Path, encoding: str) -> tuple[str, bool, int]:
+def _hash_and_check(path: Path, encoding: str) -> tuple[str, bool, int, bool]:
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    ok, offset, where = True, 0, -1
+    ok, offset, where, quoted = True, 0, -1, False
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
+            quoted = quoted or b'"' in chunk
             if ok:
                 try:
                     decoder.decode(chunk)
@@ -513,7 +517,7 @@ def _hash_and_check(path: Path, encoding: str) -> tuple[str, bool, int]:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             ok, where = False, offset
-    return digest.hexdigest(), ok, where
+    return digest.hexdigest(), ok, where, quoted
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -585,11 +589,11 @@ def _choose_delimiter(text: str) -> tuple[str, list[list[str]], list[int]]:
 
 
 def _read_csv_body(path: Path, shown: str, encoding: str, delimiter: str, skip_records: int,
-                   skip_lines: int, width: int) -> pd.DataFrame | pa.Table:
+                   skip_lines: int, width: int, quoted: bool) -> pd.DataFrame | pa.Table:
     """Everything below the header as strings (blank cells ""), columns numbered from 0."""
     width = max(width, 1)
     try:
-        return _read_csv_arrow(path, encoding, delimiter, skip_lines, width)
+        return _read_csv_arrow(path, encoding, delimiter, skip_lines, width, quoted)
     except (pa.ArrowInvalid, UnicodeDecodeError):
         # Ragged rows or a late decoding problem: the pandas reader copes with the first
         # and names the second.
@@ -597,7 +601,7 @@ def _read_csv_body(path: Path, shown: str, encoding: str, delimiter: str, skip_r
 
 
 def _read_csv_arrow(path: Path, encoding: str, delimiter: str, skip_lines: int,
-                    width: int) -> pa.Table:
+                    width: int, quoted: bool) -> pa.Table:
     """The fast path: Arrow's multi-threaded reader, every column kept as text."""
     names = [f"c{i}" for i in range(width)]
     table = pa_csv.read_csv(
@@ -608,10 +612,12 @@ def _read_csv_arrow(path: Path, encoding: str, delimiter: str, skip_lines: int,
             encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
         ),
         parse_options=pa_csv.ParseOptions(
-            delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+            # Only a quoted cell can hold a line break; without any quote the reader may
+            # split the file into blocks at any newline, which is ~40% faster.
+            delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False,
         ),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
+            column_types=dict.fromkeys(names, pa.large_string()),  # what pandas stores
             strings_can_be_null=False, quoted_strings_can_be_null=False,
         ),
     )

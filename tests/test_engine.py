@@ -225,3 +225,66 @@ def test_determinism_byte_identical_outputs(tmp_path):
         written = write_assessment(result, doc, tmp_path / f"out{n}")
         outs.append({k: p.read_bytes() for k, p in written.items()})
     assert outs[0] == outs[1]
+
+
+def test_number_cells_strict_parsing(tmp_path):
+    body = ('stationary_combustion,natural_gas,,TJ,F,2025-01-01,,,,,,,\n'
+            'stationary_combustion,natural_gas,"1,5",TJ,F,2025-01-02,,,,,,,\n'
+            'stationary_combustion,natural_gas,"1,000.5 GJ",GJ,F,2025-01-03,,,,,,,\n'
+            'stationary_combustion,natural_gas,"2 GJ",TJ,F,2025-01-04,,,,,,,\n')
+    result, doc = run(tmp_path, body)
+    found = {(f.code, f.location.cell) for f in result.findings}
+    assert {("missing-quantity", "C2"), ("ambiguous-number", "C3"),
+            ("unit-conflict", "C5")} <= found
+    assert doc["rows"]["assessed"] == 1
+    assert result.results.iloc[2]["converted_quantity"] == pytest.approx(1.0005)
+
+
+def test_decimal_comma_only_when_declared(tmp_path):
+    body = 'stationary_combustion,natural_gas,"1.234,5",GJ,F,2025-01-01,,,,,,,\n'
+    result, _ = run(tmp_path, body)
+    assert "ambiguous-number" in codes(result)
+    result, doc = run(tmp_path, body, decimal_comma=True)
+    assert result.results.iloc[0]["converted_quantity"] == pytest.approx(1.2345)
+
+
+def test_gb18030_csv_with_chinese_headers_end_to_end(tmp_path):
+    path = tmp_path / "zh.csv"
+    text = ("活动,项目,数量,单位,地点,开始日期\n"
+            "固定燃烧,天然气,2,TJ,东莞工厂,2025-01-01\n"
+            "外购电力,电网,1000,千瓦时,东莞工厂,2025-01-01\n")
+    path.write_bytes(text.encode("gb18030"))
+    cfg = Config()
+    result = assess([str(path)], cfg, AssessOptions())
+    doc = build_document(result)
+    # natural gas: 2 TJ x IPCC manufacturing defaults; electricity has no region -> no-factor
+    assert doc["totals_kgco2e"]["scope_1"] == pytest.approx(2 * (56100 + 29.8 + 27.3))
+    assert "no-factor" in codes(result)
+    assert doc["inputs"][0]["encoding"] == "gb18030"
+    assert doc["by_site"][0]["site"] == "东莞工厂"
+
+
+def test_workbook_with_title_rows_and_several_sheets(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "wb.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    notes = wb.add_worksheet("Notes")
+    notes.write(0, 0, "Read me first")
+    fuel = wb.add_worksheet("Fuel")
+    fuel.write_row(0, 0, ["Acme Ltd fuel log 2025"])
+    fuel.write_row(1, 0, ["Prepared by finance"])
+    fuel.write_row(3, 0, ["activity", "item", "quantity", "unit", "year"])
+    fuel.write_row(4, 0, ["stationary_combustion", "natural_gas", 1, "TJ", 2025])
+    elec = wb.add_worksheet("Power")
+    elec.write_row(0, 0, ["活動", "項目", "數量", "單位", "地區", "年份"])
+    elec.write_row(1, 0, ["purchased_electricity", "grid", 1000, "kWh", "HK-HKE", 2019])
+    elec.write_row(2, 0, ["purchased_electricity", "grid", "abc", "kWh", "HK-HKE", 2019])
+    wb.close()
+    result = assess([str(path)], Config(), AssessOptions())
+    doc = build_document(result)
+    assert doc["rows"] == {"read": 3, "assessed": 2, "rejected": 1, "blank_skipped": 0}
+    assert doc["totals_kgco2e"]["scope_2_location"] == pytest.approx(810.0)
+    bad = [f for f in result.findings if f.code == "not-a-number"][0]
+    assert (bad.location.sheet, bad.location.cell) == ("Power", "C3")
+    assert list(result.results["_row"]) == [5, 2, 3]
