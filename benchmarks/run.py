@@ -146,15 +146,24 @@ def worker_profile(path: str, out: str, report: str) -> dict:
     for key in ("cumulative", "tottime"):
         text.write(f"=== top 25 by {key} time ===\n")
         pstats.Stats(prof, stream=text).strip_dirs().sort_stats(key).print_stats(25)
-    Path(report).write_text(text.getvalue(), encoding="utf-8")
     st = pstats.Stats(prof)
-    top = []
-    for (file, line, func), (_cc, _nc, tt, ct, _callers) in st.stats.items():
-        top.append({"func": f"{Path(file).name}:{line}({func})", "tottime": tt,
-                    "cumtime": ct})
+    top, own = [], []
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():
+        entry = {"func": f"{Path(file).name}:{line}({func})", "tottime": tt, "cumtime": ct,
+                 "ncalls": nc}
+        top.append(entry)
+        if f"{os.sep}carbonaudit{os.sep}" in file:
+            own.append(entry)
+    own.sort(key=lambda x: -x["cumtime"])
+    text.write("=== carbonaudit's own functions, top 25 by cumulative time ===\n")
+    text.write(f"{'ncalls':>10} {'tottime':>9} {'cumtime':>9}  function\n")
+    for x in own[:25]:
+        text.write(f"{x['ncalls']:>10} {x['tottime']:>9.3f} {x['cumtime']:>9.3f}  {x['func']}\n")
+    Path(report).write_text(text.getvalue(), encoding="utf-8")
     return {"seconds": seconds,
             "by_cum": sorted(top, key=lambda x: -x["cumtime"])[:25],
-            "by_tot": sorted(top, key=lambda x: -x["tottime"])[:25]}
+            "by_tot": sorted(top, key=lambda x: -x["tottime"])[:25],
+            "own": own[:25]}
 
 
 def worker_imports() -> dict:
@@ -318,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
             ("CSV: peak RSS of the `carbonaudit assess` process",
              f"{cli['peak_rss_mb']:,.0f} MB",
              f"< 2 GB ({verdict(cli['peak_rss_mb'] < TARGETS['peak_rss_mb'])})"),
+            ("CSV: peak RSS of the in-process assess process",
+             f"{inp['process_peak_rss_mb']:,.0f} MB", ""),
             ("CSV: peak RSS of `pandas.read_csv` process (reference)",
              f"{rc['peak_rss_mb']:,.0f} MB", ""),
             ("CSV: rows read / assessed / rejected",
@@ -407,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\nProfile hot spots (top 15 by own time; full list in profile_csv.txt):")
         for x in prof["by_tot"][:15]:
             print(f"  {x['tottime']:8.3f} s own  {x['cumtime']:8.3f} s cum  {x['func']}")
+        print("\ncarbonaudit functions by cumulative time under the profiler (top 15):")
+        for x in prof["own"][:15]:
+            print(f"  {x['cumtime']:8.3f} s cum  {x['tottime']:8.3f} s own  {x['func']}")
         md_lines += [
             f"## cProfile, CSV {a.rows_csv:,} rows", "",
             f"Wall time under the profiler {prof['seconds']:.2f} s. Full output: "
@@ -418,6 +432,10 @@ def main(argv: list[str] | None = None) -> int:
             "|---|---:|---:|",
             *[f"| `{x['func']}` | {x['tottime']:.3f} | {x['cumtime']:.3f} |"
               for x in prof["by_cum"]], "",
+            "carbonaudit's own functions, top 25 by cumulative time:", "",
+            "| function | calls | own s | cumulative s |", "|---|---:|---:|---:|",
+            *[f"| `{x['func']}` | {x['ncalls']:,} | {x['tottime']:.3f} | {x['cumtime']:.3f} |"
+              for x in prof["own"]], "",
         ]
     (HERE / "results.md").write_text("\n".join(md_lines), encoding="utf-8")
     print(f"\nwrote {HERE / 'results.md'}" + (f" and {HERE / 'profile_csv.txt'}" if prof else ""))

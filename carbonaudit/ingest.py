@@ -44,6 +44,7 @@ _CHUNK = 1024**2
 _HEAD_BYTES = 256 * 1024  # enough text for 30 rows of any sane activity sheet
 _XLSX_EXT = {".xlsx", ".xlsm"}
 _CSV_EXT = {".csv", ".txt"}
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0")  # zip, empty zip, OLE
 _DELIMITERS = (",", ";", "\t", "|")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -128,7 +129,7 @@ def _file_kind(path: Path, shown: str) -> str:
     ext = path.suffix.lower()
     # Magic bytes win over the name: a workbook saved as "data.csv" is still a workbook, and
     # an .xls/OLE file gets the specific "legacy .xls" or "password-protected" message.
-    if ext in _XLSX_EXT or ext == ".xls" or head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
+    if ext in _XLSX_EXT or ext == ".xls" or head.startswith(_WORKBOOK_MAGIC):
         return "xlsx"
     if ext in _CSV_EXT:
         return "csv"

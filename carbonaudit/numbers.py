@@ -134,13 +134,13 @@ def _classify(values: pd.Series) -> _Kinds:
     # Mixed object column (xlsx): classify once per distinct Python type, then broadcast.
     types = values.map(type)
     kinds = types.map({t: _kind_of_type(t) for t in types.unique()}).to_numpy()
-    number = (kinds == "number") & ~isna
+    # pd.NA, NaT and NaN have their own types; whatever the type, a missing value is missing.
     return _Kinds(
-        missing=(kinds == "missing") | ((kinds == "number") & isna),
-        number=number,
-        text=kinds == "text",
+        missing=isna | (kinds == "missing"),
+        number=(kinds == "number") & ~isna,
+        text=(kinds == "text") & ~isna,
         datetime=(kinds == "datetime") & ~isna,
-        other=kinds == "other",
+        other=(kinds == "other") & ~isna,
     )
 
 

@@ -14,6 +14,7 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
+from typing import IO
 
 from defusedxml import ElementTree as SafeET
 
@@ -131,7 +132,7 @@ def _member_has_formula(zf: zipfile.ZipFile, part: str) -> bool:
     return False
 
 
-def _scan_formula_cells(fh) -> list[str]:
+def _scan_formula_cells(fh: IO[bytes]) -> list[str]:
     cell_tag, f_tag, v_tag, row_tag, data_tag = (
         f"{{{_NS_MAIN}}}{t}" for t in ("c", "f", "v", "row", "sheetData"))
     missing: list[str] = []
