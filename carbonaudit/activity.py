@@ -75,8 +75,26 @@ def _text(series):
     import pandas as pd
 
     s = series.astype(object).where(series.notna(), "")
-    s = s.map(_cell_text) if s.map(type).ne(str).any() else s
+    if not _all_str(s):
+        s = _map_distinct(s, _cell_text)
     return pd.Series(s, index=series.index, dtype=object).str.strip()
+
+
+def _all_str(s) -> bool:
+    import pandas as pd
+
+    return pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
+
+
+def _map_distinct(series, func):
+    """Apply func once per distinct value (spreadsheets repeat the same few values)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    mapped = [func(u) for u in uniques]
+    out = pd.Series(mapped, dtype=object).take(codes)
+    out.index = series.index
+    return out
 
 
 def _cell_text(v) -> str:
@@ -147,7 +165,7 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
 
     # activity
     lookup = build_lookup(list(ACTIVITIES), ACTIVITY_ALIASES)
-    df["activity"] = activity_given.map(lambda a: lookup.get(fold(a)) if a else None)
+    df["activity"] = _map_distinct(activity_given, lambda a: lookup.get(fold(a)) if a else None)
     if "activity" in t.columns:
         fl.flag(activity_given.eq(""), "missing-activity", "activity",
                 "The activity is empty; write what happened, e.g. purchased_electricity.")
@@ -161,7 +179,8 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
     from .vocab import ITEM_ALIASES
 
     item_lookup = build_lookup(set(items), ITEM_ALIASES)
-    df["item"] = item_given.map(lambda s: item_lookup.get(fold(s), s.strip().lower()) if s else "")
+    df["item"] = _map_distinct(
+        item_given, lambda s: item_lookup.get(fold(s), s.strip().lower()) if s else "")
 
     # quantity and unit
     q = parse_quantities(qraw, decimal_comma=decimal_comma)

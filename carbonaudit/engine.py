@@ -149,13 +149,12 @@ def compute(df, library, gwp, config, tables):
 def _co2e(df, gwp, good) -> None:
     import numpy as np
 
-    species = df["other_gas"].to_numpy(dtype=object)
-    distinct = {s for s in species if s}
+    species = df["other_gas"]
+    distinct = {s for s in species.unique() if s}
     gwp_of = {s: gwp.of(s) for s in distinct}
     fam_of = {s: family(s) for s in distinct}
-    g_other = np.array([gwp_of.get(s, 0.0) for s in species]) if distinct else np.zeros(len(df))
-    outside = np.array([fam_of.get(s) == "hcfc" for s in species]) if distinct else np.zeros(
-        len(df), dtype=bool)
+    g_other = species.map(gwp_of).fillna(0.0).to_numpy(dtype=float)
+    outside = species.map(fam_of).eq("hcfc").to_numpy(dtype=bool)
     other_co2e = df["other_gas_kg_kg"].to_numpy() * g_other
     df["other_gas_co2e_kg"] = np.where(outside, 0.0, other_co2e)
     df["hcfc_co2e_kg_outside_scopes"] = np.where(outside, other_co2e, 0.0)
@@ -166,16 +165,15 @@ def _co2e(df, gwp, good) -> None:
              + df["other_gas_co2e_kg"].to_numpy()
              + df["co2e_unsplit_kg"].to_numpy())
     df["co2e_kg"] = np.where(good, total, np.nan)
-    df["other_gas_family"] = [fam_of.get(s, "") for s in species] if distinct else ""
+    df["other_gas_family"] = species.map(fam_of).astype(object).fillna("")
 
 
 def _classify(df, f, take, good) -> None:
     import numpy as np
     import pandas as pd
 
-    default_scope = df["activity"].map(lambda a: ACTIVITIES[a].scope if a in ACTIVITIES else None)
-    default_cat = df["activity"].map(
-        lambda a: ACTIVITIES[a].scope3_category if a in ACTIVITIES else None)
+    default_scope = df["activity"].map({a: c.scope for a, c in ACTIVITIES.items()})
+    default_cat = df["activity"].map({a: c.scope3_category for a, c in ACTIVITIES.items()})
     fscope = pd.to_numeric(pd.Series(f["scope"].to_numpy()[take]).replace("", None),
                            errors="coerce")
     fcat = pd.to_numeric(pd.Series(f["scope3_category"].to_numpy()[take]).replace("", None),
@@ -272,8 +270,6 @@ def _aggregate(df, mask, tables, column, severity, code, message) -> list[Findin
 
 def _resolution_findings(df, positions, codes, res, tables) -> list[Finding]:
     """Errors for every row of a failed key; notes once per key, pointing at its first row."""
-    import numpy as np
-
     out: list[Finding] = []
     for k, r in enumerate(res):
         rows = positions[codes == k]
@@ -288,7 +284,6 @@ def _resolution_findings(df, positions, codes, res, tables) -> list[Finding]:
             first = df.index[rows[0]]
             extra = f" ({len(rows)} rows; first shown)" if len(rows) > 1 else ""
             out.append(make(code, msg + extra, _location(df, first, tables, column)))
-    del np
     return _merge_notes(out)
 
 

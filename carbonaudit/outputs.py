@@ -66,10 +66,14 @@ def results_frame(assessment):
 
     df = assessment.results
     codes = _codes_by_row(assessment.findings)
-    df = df.assign(finding_codes=[
-        codes.get((f, s, int(r)), "") for f, s, r in zip(df["_file"], df["_sheet"], df["_row"],
-                                                        strict=True)
-    ])
+    if codes:
+        keys = pd.DataFrame([(*k, v) for k, v in codes.items()],
+                            columns=["_file", "_sheet", "_row", "finding_codes"])
+        merged = df[["_file", "_sheet", "_row"]].astype({"_row": "int64"}).merge(
+            keys, how="left", on=["_file", "_sheet", "_row"])
+        df = df.assign(finding_codes=merged["finding_codes"].fillna("").to_numpy())
+    else:
+        df = df.assign(finding_codes="")
     out = pd.DataFrame({new: df[old] for old, new in RESULT_COLUMNS})
     for col in ("period_start", "period_end"):
         out[col] = out[col].dt.strftime("%Y-%m-%d")
