@@ -1,7 +1,9 @@
 """Generate a deterministic, realistic activity file for the benchmarks.
 
-    python benchmarks/make_data.py --rows 1000000 --format csv  --out benchmarks/_data/activity_1m.csv
-    python benchmarks/make_data.py --rows 200000  --format xlsx --out benchmarks/_data/activity_200k.xlsx
+    python benchmarks/make_data.py --rows 1000000 --format csv \
+        --out benchmarks/_data/activity_1000000.csv
+    python benchmarks/make_data.py --rows 200000 --format xlsx \
+        --out benchmarks/_data/activity_200000.xlsx
 
 Columns: activity,item,quantity,unit,site,period_start,period_end,region,reference.
 Every row matches a shipped factor except ~0.1% deliberately bad rows (text in the

@@ -74,10 +74,12 @@ def _text(series):
     """Cell values as stripped strings ('' for blank), whatever type calamine gave."""
     import pandas as pd
 
+    if isinstance(series.dtype, pd.StringDtype):  # CSV cells: already text, Arrow-backed
+        return series.fillna("").str.strip()
     s = series.astype(object).where(series.notna(), "")
     if not _all_str(s):
         s = _map_distinct(s, _cell_text)
-    return pd.Series(s, index=series.index, dtype=object).str.strip()
+    return s.astype("str").str.strip()
 
 
 def _all_str(s) -> bool:
@@ -196,7 +198,7 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
     unit_text = unit_given.where(unit_given.ne(""), cell_unit)
     df["unit_text"] = unit_text
     distinct = {u: normalise_unit(u) for u in unit_text.unique() if u}
-    df["unit_expr"] = unit_text.map(lambda u: distinct.get(u) if u else None)
+    df["unit_expr"] = unit_text.map(distinct).astype(object)
     ok_qty = problem.isna()
     fl.flag(ok_qty & unit_text.eq(""), "missing-unit", "unit",
             "The unit is empty; write the unit of the quantity, e.g. kWh, L, t.")
@@ -264,8 +266,11 @@ def _overrides(raw, df, fl) -> None:
     for name, target, allowed in (("scope", "scope_override", {1, 2, 3}),
                                   ("scope3_category", "scope3_override", set(range(1, 16))),
                                   ("iso_category", "iso_override", set(range(1, 7)))):
-        given = _text(_col(raw, name)).str.replace(r"(?i)^(scope|cat(egory)?)\s*", "",
-                                                   regex=True)
+        if name not in raw.columns:
+            df[target] = pd.array([pd.NA] * len(df), dtype="Int64")
+            continue
+        # "Scope 3", "cat 6", "6": strip the word once per distinct spelling.
+        given = _map_distinct(_text(raw[name]), _strip_label)
         num = pd.to_numeric(given.where(given.ne(""), None), errors="coerce")
         bad = given.ne("") & ~num.isin(list(allowed))
         fl.flag(bad, f"bad-{name.replace('_', '-')}", name,
@@ -278,9 +283,18 @@ def _overrides(raw, df, fl) -> None:
             "A Scope 3 category is given for a row whose scope is not 3.")
 
 
+def _strip_label(text: str) -> str:
+    import re
+
+    return re.sub(r"(?i)^(scope|cat(egory)?)\s*", "", text)
+
+
 def _supplier(raw, df, fl, decimal_comma, parse_quantities) -> None:
     from .units import parse_rate_unit
 
+    if "supplier_factor" not in raw.columns:
+        df["supplier_factor"] = float("nan")
+        return
     given = _col(raw, "supplier_factor")
     q = parse_quantities(given, decimal_comma=decimal_comma)
     value = pd_series(q.value, df.index)
@@ -293,7 +307,9 @@ def _supplier(raw, df, fl, decimal_comma, parse_quantities) -> None:
     parsed = {u: parse_rate_unit(u) for u in unit.unique() if u}
     fl.flag(present & prob.isna() & unit.eq(""), "missing-unit", "supplier_factor_unit",
             "The supplier factor has no unit; write e.g. kgCO2e/kWh.")
-    fl.flag(present & unit.ne("") & unit.map(lambda u: parsed.get(u) is None), "unknown-unit",
+    unparsed = unit.map({u: p is None for u, p in parsed.items()}).astype(object).fillna(False)
+    unparsed = unparsed.astype(bool)
+    fl.flag(present & unit.ne("") & unparsed, "unknown-unit",
             "supplier_factor_unit",
             lambda i: f"Supplier factor unit {unit[i]!r} is not of the form kgCO2e/kWh.")
     fl.flag(present & prob.isna() & value.lt(0), "negative-factor", "supplier_factor",

@@ -96,66 +96,78 @@ def compute(df, library, gwp, config, tables):
                                "missing-period",
                                "No period is given; the row is counted for the whole reporting "
                                "period and matched to the factor valid at its start."))
-    ok = ~df["rejected"].astype(bool)
-    matcher = Matcher(library)
+    ok = ~df["rejected"].to_numpy(dtype=bool)
     n = len(df)
     fidx = np.full(n, -1, dtype=np.int64)
-    mult = np.full(n, np.nan)
-    conv = np.full(n, "", dtype=object)
-    props = np.full(n, "", dtype=object)
+    key = np.full(n, -1, dtype=np.int64)
+    res: list = []
     if ok.any():
-        sub = df.loc[ok, KEY].copy()
-        sub["_date"] = sub["_date"].astype(object).where(sub["_date"].notna(), None)
+        sub = df.loc[ok, KEY]
         codes = sub.groupby(KEY, dropna=False, sort=False).ngroup().to_numpy()
         firsts = pd.Series(np.arange(len(sub))).groupby(codes).first().to_numpy()
-        positions = np.flatnonzero(ok.to_numpy())
-        res = []
-        for pos in firsts:
-            r = sub.iloc[pos]
-            date = r["_date"] if r["_date"] is not None else None
-            res.append(matcher.resolve(r["activity"], r["item"], r["region"], r["sector"],
-                                       date, r["unit_expr"], r["factor_id"]))
+        positions = np.flatnonzero(ok)
+        matcher = Matcher(library)
+        for r in sub.iloc[firsts].itertuples(index=False):
+            date = r._4 if not pd.isna(r._4) else None
+            res.append(matcher.resolve(r.activity, r.item, r.region, r.sector, date,
+                                       r.unit_expr, r.factor_id))
+        key[positions] = codes
         fidx[positions] = np.array([x.factor_index if x.factor_index is not None else -1
                                     for x in res])[codes]
-        mult[positions] = np.array([x.multiplier for x in res])[codes]
-        conv[positions] = np.array([x.conversion for x in res], dtype=object)[codes]
-        props[positions] = np.array([";".join(x.properties) for x in res], dtype=object)[codes]
         findings.extend(_resolution_findings(df, positions, codes, res, tables))
-    failed = ok.to_numpy() & (fidx < 0)
-    df["rejected"] = df["rejected"].to_numpy() | failed
     good = fidx >= 0
+    df["rejected"] = df["rejected"].to_numpy(dtype=bool) | (ok & ~good)
     f = library.factors
     take = np.where(good, fidx, 0)
-    df["factor_id_used"] = np.where(good, f["id"].to_numpy()[take], "")
+    kidx = np.where(good, key, 0)
+    df["_fidx"] = fidx
+    df["factor_id_used"] = _categorical(f["id"].to_numpy(), take, good)
     for col, out in (("set", "factor_set"), ("set_edition", "factor_set_edition"),
                      ("region", "factor_region"), ("unit", "factor_unit"),
                      ("status", "factor_status"), ("other_gas", "other_gas")):
-        df[out] = np.where(good, f[col].to_numpy()[take], "")
-    df["conversion"] = conv
-    df["properties_used"] = props
-    qty = df["quantity"].to_numpy(dtype=float)
-    converted = np.where(good, qty * mult, np.nan)
+        df[out] = _categorical(f[col].to_numpy(), take, good)
+    df["conversion"] = _categorical(np.array([x.conversion for x in res] or [""], dtype=object),
+                                    kidx, good)
+    df["properties_used"] = _categorical(
+        np.array([";".join(x.properties) for x in res] or [""], dtype=object), kidx, good)
+    mult = np.array([x.multiplier for x in res] or [np.nan])[kidx]
+    converted = np.where(good, df["quantity"].to_numpy(dtype=float) * mult, np.nan)
     df["converted_quantity"] = converted
     for col in GAS_OUT:
         df[f"{col}_kg"] = np.where(good, converted * f[col].to_numpy(dtype=float)[take], np.nan)
-    _co2e(df, gwp, good)
+    _co2e(df, gwp, f, take, good)
     _classify(df, f, take, good)
     findings.extend(_market(df, good, tables))
-    df["gwp_set"] = gwp.gwp_set
-    df["status"] = np.where(df["rejected"].to_numpy(), "rejected", "assessed")
+    df["gwp_set"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [gwp.gwp_set])
+    df["status"] = pd.Categorical.from_codes(df["rejected"].to_numpy(dtype=np.int8),
+                                             ["assessed", "rejected"])
     return df, findings
 
 
-def _co2e(df, gwp, good) -> None:
+def _categorical(small, idx, good):
+    """Per-row text taken from a small table, as a Categorical: no per-row strings are built."""
+    import numpy as np
+    import pandas as pd
+
+    values = pd.Series(small, dtype=object).fillna("").astype(str)
+    codes_small, uniques = pd.factorize(values)
+    uniques = list(uniques)
+    if "" not in uniques:
+        uniques.append("")
+    codes = np.where(good, codes_small[idx], uniques.index(""))
+    return pd.Categorical.from_codes(codes, categories=uniques)
+
+
+def _co2e(df, gwp, f, take, good) -> None:
+    """CO2e with the chosen GWP set; the other-gas GWP is looked up once per factor."""
     import numpy as np
 
-    species = df["other_gas"]
-    distinct = {s for s in species.unique() if s}
-    gwp_of = {s: gwp.of(s) for s in distinct}
-    fam_of = {s: family(s) for s in distinct}
-    g_other = species.map(gwp_of).fillna(0.0).to_numpy(dtype=float)
-    outside = species.map(fam_of).eq("hcfc").to_numpy(dtype=bool)
-    other_co2e = df["other_gas_kg_kg"].to_numpy() * g_other
+    species = f["other_gas"].to_numpy(dtype=object)
+    fams = [family(s) if s else "" for s in species]
+    g_small = np.array([gwp.of(s) if s else 0.0 for s in species] or [0.0])
+    hcfc_small = np.array([fm == "hcfc" for fm in fams] or [False])
+    other_co2e = df["other_gas_kg_kg"].to_numpy() * g_small[take]
+    outside = hcfc_small[take] & good
     df["other_gas_co2e_kg"] = np.where(outside, 0.0, other_co2e)
     df["hcfc_co2e_kg_outside_scopes"] = np.where(outside, other_co2e, 0.0)
     total = (df["co2_fossil_kg"].to_numpy()
@@ -165,7 +177,7 @@ def _co2e(df, gwp, good) -> None:
              + df["other_gas_co2e_kg"].to_numpy()
              + df["co2e_unsplit_kg"].to_numpy())
     df["co2e_kg"] = np.where(good, total, np.nan)
-    df["other_gas_family"] = species.map(fam_of).astype(object).fillna("")
+    df["other_gas_family"] = _categorical(np.array(fams or [""], dtype=object), take, good)
 
 
 def _classify(df, f, take, good) -> None:
@@ -201,6 +213,7 @@ def _classify(df, f, take, good) -> None:
 def _market(df, good, tables) -> list[Finding]:
     """Scope 2 market-based: the row's contractual factor, else the grid factor (disclosed)."""
     import numpy as np
+    import pandas as pd
 
     from .units import conversion_factor, convertible, parse_rate_unit
 
@@ -209,16 +222,17 @@ def _market(df, good, tables) -> list[Finding]:
     sf = df["supplier_factor"].to_numpy(dtype=float)
     has_sf = ~np.isnan(sf)
     mult = np.full(len(df), np.nan)
-    pairs = df.loc[scope2 & has_sf, ["unit_expr", "supplier_factor_unit"]].drop_duplicates()
     bad_mask = np.zeros(len(df), dtype=bool)
-    for unit_expr, sunit in pairs.itertuples(index=False):
-        kg, den, _ = parse_rate_unit(sunit)
-        sel = scope2 & has_sf & (df["unit_expr"].to_numpy() == unit_expr) & (
-            df["supplier_factor_unit"].to_numpy() == sunit)
-        if convertible(unit_expr, den):
-            mult[sel] = kg * conversion_factor(unit_expr, den)
-        else:
-            bad_mask |= sel
+    rows = np.flatnonzero(scope2 & has_sf)
+    if len(rows):
+        pairs = df.iloc[rows][["unit_expr", "supplier_factor_unit"]].astype(str)
+        for (unit_expr, sunit), where in pairs.groupby(["unit_expr", "supplier_factor_unit"],
+                                                       sort=False).indices.items():
+            kg, den, _ = parse_rate_unit(sunit)
+            if convertible(unit_expr, den):
+                mult[rows[where]] = kg * conversion_factor(unit_expr, den)
+            else:
+                bad_mask[rows[where]] = True
     if bad_mask.any():
         findings.extend(_aggregate(df, _series(df, bad_mask), tables, "supplier_factor_unit",
                                    "error", "unit-mismatch",
@@ -233,9 +247,10 @@ def _market(df, good, tables) -> list[Finding]:
     market = np.where(scope2 & has_sf & ~bad_mask, df["quantity"].to_numpy() * sf * mult,
                       df["co2e_kg"].to_numpy())
     df["co2e_market_kg"] = np.where(good & ~bad_mask, market, np.nan)
-    basis = np.where(scope2 & has_sf, "supplier-specific",
-                     np.where(scope2, "grid average (no contractual instrument given)", ""))
-    df["market_basis"] = basis
+    df.loc[bad_mask, "co2e_kg"] = np.nan
+    basis = np.where(scope2 & has_sf, 1, np.where(scope2, 2, 0)).astype(np.int8)
+    df["market_basis"] = pd.Categorical.from_codes(
+        basis, ["", "supplier-specific", "grid average (no contractual instrument given)"])
     return findings
 
 

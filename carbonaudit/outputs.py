@@ -37,8 +37,9 @@ _TEXT_OUT = ("source_file", "sheet", "activity", "item", "quantity_as_given", "u
              "site", "region", "reference")
 
 
-def atomic_write(path: Path, data: bytes, protected: set[Path] = frozenset()) -> None:
-    """Write bytes to path via a temporary file in the same folder."""
+def atomic_write(path: Path, data: bytes | None = None, protected: set[Path] = frozenset(),
+                 writer=None) -> None:
+    """Write bytes (or let `writer(tmp_path)` write) to path via a temporary file beside it."""
     path = Path(path)
     if path.resolve() in protected:
         raise UsageError(f"refusing to write over the input file {path}")
@@ -46,11 +47,27 @@ def atomic_write(path: Path, data: bytes, protected: set[Path] = frozenset()) ->
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if writer is None:
+                fh.write(data)
+        if writer is not None:
+            writer(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_csv(frame, path: str) -> None:
+    """Arrow's CSV writer: about 10x pandas' to_csv, and floats in shortest round-trip form."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # The CSV writer takes plain columns; categoricals arrive as dictionary arrays.
+    table = pa.table({name: (col.cast(col.type.value_type) if pa.types.is_dictionary(col.type)
+                             else col) for name, col in zip(table.column_names, table.columns,
+                                                            strict=True)})
+    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
 
 
 def neutralise(series):
@@ -117,8 +134,8 @@ def write_assessment(assessment, document: dict, out_dir: Path) -> dict[str, Pat
         "inventory": out_dir / "inventory.json",
         "findings": out_dir / "findings.json",
     }
-    csv_bytes = results_frame(assessment).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    atomic_write(paths["results"], csv_bytes, protected)
+    frame = results_frame(assessment)
+    atomic_write(paths["results"], protected=protected, writer=lambda tmp: write_csv(frame, tmp))
     atomic_write(paths["inventory"], dumps(document), protected)
     atomic_write(paths["findings"], dumps(findings_document(assessment.findings)), protected)
     return paths

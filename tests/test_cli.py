@@ -51,8 +51,11 @@ def test_assess_writes_three_files_and_json(tmp_path):
     assert abs(doc["inventory"]["totals_kgco2e"]["scope_2_location"] - 810) < 1e-9
     assert sorted(p.name for p in out.iterdir()) == ["findings.json", "inventory.json",
                                                      "results.csv"]
-    lines = (out / "results.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3 and lines[0].startswith("source_file,sheet,row,status")
+    import csv
+
+    with open(out / "results.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == 3 and rows[0][:4] == ["source_file", "sheet", "row", "status"]
 
 
 def test_assess_exit_1_on_rejected_rows_and_strict(tmp_path):
