@@ -63,17 +63,22 @@ def _empty_frame():
 
 
 def _col(df, name: str):
+    import numpy as np
     import pandas as pd
 
     if name in df.columns:
         return df[name]
-    return pd.Series([None] * len(df), index=df.index, dtype=object)
+    return pd.Series(np.full(len(df), None, dtype=object), index=df.index)
 
 
 def _text(series):
     """Cell values as stripped strings ('' for blank), whatever type calamine gave."""
+    import numpy as np
     import pandas as pd
 
+    if series.dtype == object and len(series) and series.isna().all():  # an absent column
+        return pd.Series(np.full(len(series), "", dtype=object), index=series.index,
+                         dtype="str")
     if isinstance(series.dtype, pd.StringDtype):  # CSV cells: already text, Arrow-backed
         return series.fillna("").str.strip()
     s = series.astype(object).where(series.notna(), "")
@@ -261,13 +266,15 @@ def _periods(t, raw, df, fl, parse_dates) -> None:
 
 
 def _overrides(raw, df, fl) -> None:
+    import numpy as np
     import pandas as pd
 
     for name, target, allowed in (("scope", "scope_override", {1, 2, 3}),
                                   ("scope3_category", "scope3_override", set(range(1, 16))),
                                   ("iso_category", "iso_override", set(range(1, 7)))):
         if name not in raw.columns:
-            df[target] = pd.array([pd.NA] * len(df), dtype="Int64")
+            df[target] = pd.arrays.IntegerArray(np.zeros(len(df), dtype="int64"),
+                                                np.ones(len(df), dtype=bool))
             continue
         # "Scope 3", "cat 6", "6": strip the word once per distinct spelling.
         given = _map_distinct(_text(raw[name]), _strip_label)

@@ -73,8 +73,13 @@ def write_csv(frame, path: str) -> None:
 def neutralise(series):
     """Prefix a quote to text a spreadsheet would evaluate, leaving real numbers alone."""
     s = series.astype(str)
-    risky = s.str.match(r"^[=+\-@\t\r]") & ~s.str.fullmatch(r"[+-]?\d[\d,.]*(e[+-]?\d+)?")
-    return s.where(~risky, "'" + s)
+    risky = s.str.match(r"^[=+\-@\t\r]")
+    if risky.any():  # rare: look closer only at those cells
+        sub = s[risky]
+        number = sub.str.fullmatch(r"[+-]?\d[\d,.]*(e[+-]?\d+)?")
+        s = s.copy()
+        s[risky] = sub.where(number, "'" + sub)
+    return s
 
 
 def results_frame(assessment):

@@ -288,3 +288,19 @@ def test_workbook_with_title_rows_and_several_sheets(tmp_path):
     bad = [f for f in result.findings if f.code == "not-a-number"][0]
     assert (bad.location.sheet, bad.location.cell) == ("Power", "C3")
     assert list(result.results["_row"]) == [5, 2, 3]
+
+
+def test_formula_like_text_is_neutralised_in_results_csv(tmp_path):
+    import csv
+
+    from carbonaudit.outputs import write_assessment
+
+    body = 'stationary_combustion,natural_gas,1,TJ,"=HYPERLINK(""http://x"")",2025-01-01,,,,,,,' \
+           '@SUM(A1)\n'
+    result, doc = run(tmp_path, body)
+    written = write_assessment(result, doc, tmp_path / "o")
+    with open(written["results"], encoding="utf-8", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh))
+    assert row["site"] == "'=HYPERLINK(\"http://x\")"
+    assert row["reference"] == "'@SUM(A1)"
+    assert row["quantity_as_given"] == "1"
