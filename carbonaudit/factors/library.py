@@ -140,19 +140,21 @@ def load_library(
         frames.append(df)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=[*FACTOR_COLUMNS, "set", "set_edition", "rank"])
-    table = _apply_overrides(table, findings)
+    files = {s.name: s.file for s in sets if s.user}
+    table = _apply_overrides(table, findings, files)
     return FactorLibrary(_typed(table), _typed_properties(properties), sets), findings
 
 
-def _apply_overrides(table, findings: list[Finding]):
+def _apply_overrides(table, findings: list[Finding], files: dict[str, str]):
     """A user factor replaces the shipped one with the same id (user rows have rank 0)."""
     table = table.sort_values(["id", "rank"], kind="stable")
+    winner = table.drop_duplicates("id", keep="first").set_index("id")["set"]
     dup = table.duplicated("id", keep="first")
     for fid in table.loc[dup & (table["rank"] == 1), "id"]:
         findings.append(info(
             "factor-overridden",
             f"Your factor file replaces the shipped factor {fid}.",
-            Location(),
+            Location(file=files.get(winner[fid])),
         ))
     return table[~dup].sort_values(["rank", "set", "id"], kind="stable").reset_index(drop=True)
 
