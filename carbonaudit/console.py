@@ -46,22 +46,30 @@ def findings_table(findings, limit: int = 50) -> Table:
     return table
 
 
+def _pairs(title: str, heading: tuple[str, str], rows: list[tuple[str, str]]) -> Table:
+    """A two-column table: a label and a right-aligned figure."""
+    table = Table(title=title)
+    table.add_column(heading[0])
+    table.add_column(heading[1], justify="right")
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
 def inventory_summary(doc: dict) -> list[Table]:
     tot = doc["totals_kgco2e"]
-    scopes = Table(title=f"{doc['organisation']['name']} — GHG inventory "
-                         f"({doc['period']['start']} to {doc['period']['end']}, {doc['gwp_set']})")
-    scopes.add_column("scope")
-    scopes.add_column("t CO2e", justify="right")
-    scopes.add_row("Scope 1", t(tot["scope_1"]))
-    scopes.add_row("Scope 2 (location-based)", t(tot["scope_2_location"]))
-    scopes.add_row("Scope 2 (market-based)", t(tot["scope_2_market"]))
-    scopes.add_row("Scope 3", t(tot["scope_3"]))
-    scopes.add_row("Biogenic CO2 (outside scopes)", t(tot["biogenic_co2_outside_scopes"]))
-    iso = Table(title="ISO 14064-1 categories")
-    iso.add_column("category")
-    iso.add_column("t CO2e", justify="right")
-    for c in doc["by_iso_category"]:
-        iso.add_row(f"{c['category']} {c['label']}", t(c["kgco2e"]))
+    title = (f"{doc['organisation']['name']} — GHG inventory "
+             f"({doc['period']['start']} to {doc['period']['end']}, {doc['gwp_set']})")
+    scopes = _pairs(title, ("scope", "t CO2e"), [
+        ("Scope 1", t(tot["scope_1"])),
+        ("Scope 2 (location-based)", t(tot["scope_2_location"])),
+        ("Scope 2 (market-based)", t(tot["scope_2_market"])),
+        ("Scope 3", t(tot["scope_3"])),
+        ("Biogenic CO2 (outside scopes)", t(tot["biogenic_co2_outside_scopes"])),
+    ])
+    iso = _pairs("ISO 14064-1 categories", ("category", "t CO2e"),
+                 [(f"{c['category']} {c['label']}", t(c["kgco2e"]))
+                  for c in doc["by_iso_category"]])
     sites = Table(title="By site")
     for col in ("site", "Scope 1", "Scope 2 loc.", "Scope 2 mkt.", "Scope 3"):
         sites.add_column(col, justify="left" if col == "site" else "right")
@@ -75,15 +83,13 @@ def inventory_summary(doc: dict) -> list[Table]:
         top.add_row(s["activity"], s["item"], s["site"], t(s["kgco2e"]))
     rows = doc["rows"]
     f = doc["findings"]
-    acct = Table(title="Row accounting")
-    acct.add_column("what")
-    acct.add_column("count", justify="right")
-    acct.add_row("rows read", str(rows["read"]))
-    acct.add_row("rows assessed", str(rows["assessed"]))
-    acct.add_row("rows rejected", str(rows["rejected"]))
-    acct.add_row("blank rows skipped", str(rows["blank_skipped"]))
-    acct.add_row("findings: errors / warnings / info",
-                 f"{f['error']} / {f['warning']} / {f['info']}")
+    acct = _pairs("Row accounting", ("what", "count"), [
+        ("rows read", str(rows["read"])),
+        ("rows assessed", str(rows["assessed"])),
+        ("rows rejected", str(rows["rejected"])),
+        ("blank rows skipped", str(rows["blank_skipped"])),
+        ("findings: errors / warnings / info", f"{f['error']} / {f['warning']} / {f['info']}"),
+    ])
     return [scopes, iso, sites, top, acct]
 
 
