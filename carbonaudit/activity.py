@@ -46,6 +46,8 @@ def prepare_rows(tables, *, decimal_comma: bool = False, default_sector: str = "
         findings.extend(found)
         blank += t.blank_rows
     df = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
+    for col in ("_file", "_sheet"):  # a handful of distinct values over many rows
+        df[col] = df[col].astype("category")
     findings.extend(_duplicate_rows(df, tables))
     if period is not None:
         findings.extend(_outside_period(df, period, tables))

@@ -63,15 +63,18 @@ def write_csv(frame, path: str) -> None:
     import pyarrow.csv as pacsv
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    # The CSV writer takes plain columns; categoricals arrive as dictionary arrays.
-    table = pa.table({name: (col.cast(col.type.value_type) if pa.types.is_dictionary(col.type)
-                             else col) for name, col in zip(table.column_names, table.columns,
-                                                            strict=True)})
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
 
 
 def neutralise(series):
     """Prefix a quote to text a spreadsheet would evaluate, leaving real numbers alone."""
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):  # check each distinct value once
+        cats = neutralise(pd.Series(series.cat.categories, dtype=object))
+        if cats.is_unique:
+            return series.cat.rename_categories(list(cats))
+        series = series.astype(object)
     s = series.astype(str)
     risky = s.str.match(r"^[=+\-@\t\r]")
     if risky.any():  # rare: look closer only at those cells
@@ -100,7 +103,8 @@ def results_frame(assessment):
     for col in ("period_start", "period_end"):
         out[col] = out[col].dt.strftime("%Y-%m-%d")
     for col in _TEXT_OUT:
-        out[col] = neutralise(out[col].fillna(""))
+        out[col] = neutralise(out[col] if isinstance(out[col].dtype, pd.CategoricalDtype)
+                              else out[col].fillna(""))
     return out
 
 
