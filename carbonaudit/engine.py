@@ -124,7 +124,8 @@ def compute(df, library, gwp, config, tables):
     df["factor_id_used"] = _categorical(f["id"].to_numpy(), take, good)
     for col, out in (("set", "factor_set"), ("set_edition", "factor_set_edition"),
                      ("region", "factor_region"), ("unit", "factor_unit"),
-                     ("status", "factor_status"), ("other_gas", "other_gas")):
+                     ("status", "factor_status"), ("other_gas", "other_gas"),
+                     ("sector", "factor_sector")):
         df[out] = _categorical(f[col].to_numpy(), take, good)
     df["conversion"] = _categorical(np.array([x.conversion for x in res] or [""], dtype=object),
                                     kidx, good)
