@@ -119,7 +119,7 @@ def assess(
 
     Example: [bold]carbonaudit assess activity.xlsx --config carbonaudit.toml --out out[/]
     """
-    from .console import emit_json, findings_table, inventory_summary, progress, show
+    from .console import emit_json, findings_table, inventory_summary, is_large, progress, show
     from .engine import AssessOptions
     from .engine import assess as run
     from .errors import UsageError
@@ -135,7 +135,7 @@ def assess(
                              "--config")
         opts = AssessOptions(gwp=gwp or cfg.gwp, decimal_comma=decimal_comma, sheet=sheet,
                              encoding=encoding, factor_files=tuple(factors or ()))
-        with progress(not json_out) as step:
+        with progress(not json_out and is_large(paths)) as step:
             result = run(paths, cfg, opts, progress=step)
             doc = build_document(result)
             problems = validate_document(doc, "inventory")
@@ -183,7 +183,7 @@ def validate(
 
     Example: [bold]carbonaudit validate activity.xlsx[/]
     """
-    from .console import emit_json, findings_table, progress, show
+    from .console import emit_json, findings_table, is_large, progress, show
     from .engine import AssessOptions
     from .findings import sort_key
     from .validate import choose_kind
@@ -193,7 +193,7 @@ def validate(
         chosen = choose_kind(kind, list(files))
         opts = AssessOptions(gwp=cfg.gwp, decimal_comma=decimal_comma, sheet=sheet,
                              encoding=encoding, factor_files=tuple(factors or ()))
-        with progress(not json_out) as step:
+        with progress(not json_out and is_large(files)) as step:
             report = chosen.validate(list(files), {"config": cfg, "options": opts,
                                                    "progress": step})
     except CarbonAuditError as exc:

@@ -24,12 +24,23 @@ def t(kg: float) -> str:
 
 @contextmanager
 def progress(enabled: bool = True):
-    """A spinner with the current stage; silent when stderr is not a terminal."""
+    """A progress bar naming the current stage; silent when stderr is not a terminal."""
     if not enabled or not err.is_terminal:
         yield lambda _msg: None
         return
-    with err.status("starting") as status:
-        yield lambda msg: status.update(f"[bold]{msg}")
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        yield lambda msg: bar.update(task, description=msg, advance=1)
+
+
+def is_large(paths) -> bool:
+    """Inputs big enough that a person waits: show the progress bar."""
+    import os
+
+    return sum(os.path.getsize(p) for p in paths if os.path.isfile(p)) > 2_000_000
 
 
 def findings_table(findings, limit: int = 50) -> Table:

@@ -52,6 +52,8 @@ def assess(paths, config, options: AssessOptions | None = None, progress=None) -
     from .ingest import read_activity_files
 
     options = options or AssessOptions()
+    step = progress or (lambda _msg: None)
+    step("loading factors")
     gwp = gwp_table(options.gwp)
     library, findings = load_library(
         list(config.factor_sets) or None, [*config.extra_factors, *options.factor_files]
@@ -59,6 +61,7 @@ def assess(paths, config, options: AssessOptions | None = None, progress=None) -
     ingested = read_activity_files(paths, sheet=options.sheet, encoding=options.encoding,
                                    progress=progress)
     findings = [*findings, *ingested.findings]
+    step("checking rows")
     rows = prepare_rows(
         ingested.tables, decimal_comma=options.decimal_comma,
         default_sector=config.default_sector,
@@ -66,8 +69,7 @@ def assess(paths, config, options: AssessOptions | None = None, progress=None) -
         items=set(library.factors["item"]),
     )
     findings.extend(rows.findings)
-    if progress:
-        progress("matching factors")
+    step("matching factors and computing")
     results, found = compute(rows.df, library, gwp, config, ingested.tables)
     findings.extend(found)
     return Assessment(results, findings, ingested.sources, library, gwp.gwp_set, config,
