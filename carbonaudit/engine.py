@@ -7,7 +7,7 @@ arithmetic on whole columns.  Rows that fail a check stay in the result with sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding, Location, error, info, warning
@@ -42,7 +42,6 @@ class Assessment:
     gwp_set: str
     config: object
     blank_rows: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def assess(paths, config, options: AssessOptions | None = None, progress=None) -> Assessment:
@@ -77,7 +76,11 @@ def assess(paths, config, options: AssessOptions | None = None, progress=None) -
 
 
 def check_only(paths, config, options: AssessOptions | None = None, progress=None):
-    """Every check of assess(), including factor matching, without the arithmetic output."""
+    """Every check of assess(), factor matching included; `validate` writes no output.
+
+    It runs the same pipeline on purpose: the factor match is a check, and a second code path
+    for checking alone could drift from what assess() accepts.
+    """
     return assess(paths, config, options, progress)
 
 

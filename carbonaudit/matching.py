@@ -64,6 +64,11 @@ class Matcher:
 
     # ------------------------------------------------------------------ resolution
     def resolve(self, activity, item, region, sector, date, unit_expr, factor_id) -> Resolution:
+        """Resolve one key; `date` may be a date, a Timestamp or None."""
+        if date is not None:
+            import pandas as pd
+
+            date = pd.Timestamp(date)
         if factor_id:
             return self._pinned(activity, factor_id, date, unit_expr)
         cands = self.by_key.get((activity, item), [])
@@ -130,9 +135,9 @@ class Matcher:
     def _span(self, i: int) -> str:
         rec = self.records[i]
         vf, vt = rec["valid_from"], rec["valid_to"]
-        a = f"{vf:%Y-%m-%d}" if vf == vf and vf is not None else "always"
-        b = f"{vt:%Y-%m-%d}" if vt == vt and vt is not None else "until superseded"
-        return f"from {a} to {b}" if a != "always" else f"valid {b}"
+        start = f"from {vf:%Y-%m-%d}" if vf == vf and vf is not None else "from the start"
+        end = f"to {vt:%Y-%m-%d}" if vt == vt and vt is not None else "until superseded"
+        return f"valid {start} {end}"
 
     def _pick(self, cands: list[int], unit_expr: str, date, notes) -> Resolution:
         def order(i):
