@@ -102,7 +102,7 @@ def results_frame(assessment):
         df = df.assign(finding_codes="")
     out = pd.DataFrame({new: df[old] for old, new in RESULT_COLUMNS})
     for col in ("period_start", "period_end"):
-        out[col] = out[col].dt.strftime("%Y-%m-%d")
+        out[col] = out[col].astype("date32[pyarrow]")  # written as ISO dates by Arrow
     for col in _TEXT_OUT:
         out[col] = neutralise(out[col] if isinstance(out[col].dtype, pd.CategoricalDtype)
                               else out[col].fillna(""))
