@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from .findings import Finding, Location, error, info, warning
+from .findings import Finding, Location, error, make, warning
 from .vocab import ACTIVITIES, ACTIVITY_ALIASES, SECTORS, build_lookup, fold
 
 # Negative amounts are real data here: carbon leaving a process in products (mass balance)
@@ -130,18 +130,18 @@ class _Flagger:
         return Location(self.t.source.path, self.t.sheet, f"{letter}{row}")
 
     def flag(self, mask, code: str, column: str, message, severity: str = "error") -> None:
-        make = {"error": error, "warning": warning, "info": info}[severity]
         if not mask.any():
             return
         sub = self.df.loc[mask]
         for idx, row in zip(sub.index, sub["_row"], strict=True):
             text = message(idx) if callable(message) else message
-            self.findings.append(make(code, text, self.cell(column, int(row))))
+            self.findings.append(make(severity, code, text, self.cell(column, int(row))))
         if severity == "error":
             self.rejected |= mask
 
 
 def _table_rows(t, decimal_comma: bool, default_sector: str, items):
+    from .columns import REQUIRED
     from .numbers import cell_problem_message, parse_dates, parse_quantities
     from .units import normalise_unit, unit_hint
 
@@ -150,7 +150,7 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
     df["_file"] = t.source.path
     df["_sheet"] = t.sheet
     fl = _Flagger(t, df)
-    missing_required = [c for c in ("activity", "quantity") if c not in t.columns]
+    missing_required = [c for c in REQUIRED if c not in t.columns]
     if missing_required:
         fl.findings.append(error(
             "missing-column",
@@ -204,14 +204,15 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
     cell_unit = pd_series(q.unit_text, df.index).fillna("").astype(object)
     unit_text = unit_given.where(unit_given.ne(""), cell_unit)
     df["unit_text"] = unit_text
-    distinct = {u: normalise_unit(u) for u in unit_text.unique() if u}
+    # One lookup per distinct spelling, shared by the unit column and units inside cells.
+    distinct = {u: normalise_unit(u) for u in {*unit_text.unique(), *cell_unit.unique()} if u}
     df["unit_expr"] = unit_text.map(distinct).astype(object)
     ok_qty = problem.isna()
     fl.flag(ok_qty & unit_text.eq(""), "missing-unit", "unit",
             "The unit is empty; write the unit of the quantity, e.g. kWh, L, t.")
     fl.flag(ok_qty & unit_text.ne("") & df["unit_expr"].isna(), "unknown-unit", "unit",
             lambda i: f"Unit {unit_text[i]!r} is not an accepted unit: {unit_hint(unit_text[i])}.")
-    cell_expr = cell_unit.map(lambda u: normalise_unit(u) if u else None)
+    cell_expr = cell_unit.map(distinct).astype(object)
     conflict = ok_qty & cell_unit.ne("") & unit_given.ne("") & cell_expr.ne(df["unit_expr"])
     fl.flag(conflict, "unit-conflict", "quantity",
             lambda i: f"The quantity cell says {cell_unit[i]!r} but the unit column says "
@@ -222,7 +223,7 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
                       f"{df.at[i, 'activity'] or 'this activity'} does not allow; enter the "
                       f"amount consumed as a positive number.")
 
-    _periods(t, raw, df, fl, parse_dates)
+    _periods(raw, df, fl, parse_dates, cell_problem_message)
     _overrides(raw, df, fl)
     _supplier(raw, df, fl, decimal_comma, parse_quantities)
     df["sector"] = df["sector"].str.lower()
@@ -241,8 +242,7 @@ def pd_series(values, index):
     return pd.Series(values, index=index)
 
 
-def _periods(t, raw, df, fl, parse_dates) -> None:
-
+def _periods(raw, df, fl, parse_dates, cell_problem_message) -> None:
     start = parse_dates(_col(raw, "period_start"))
     end = parse_dates(_col(raw, "period_end"))
     year = parse_dates(_col(raw, "year"))
@@ -256,12 +256,10 @@ def _periods(t, raw, df, fl, parse_dates) -> None:
     for name, parsed in (("period_start", start), ("period_end", end), ("year", year)):
         prob = pd_series(parsed.problem, df.index)
         given = _text(_col(raw, name))
-        fl.flag(prob.eq("not-a-date"), "not-a-date", name,
-                lambda i, given=given, name=name: f"{name} {given[i]!r} is not a date; write "
-                                                   f"2025-01-31, an Excel date, or a year.")
-        fl.flag(prob.eq("ambiguous-date"), "ambiguous-date", name,
-                lambda i, given=given, name=name: f"{name} {given[i]!r} could be day/month or "
-                                                   f"month/day; write it as YYYY-MM-DD.")
+        for code in ("not-a-date", "ambiguous-date"):
+            fl.flag(prob.eq(code), code, name,
+                    lambda i, given=given, name=name, code=code:
+                    f"{name}: {cell_problem_message(code, given[i])}")
     backwards = df["period_end"].lt(df["period_start"])
     fl.flag(backwards, "period-end-before-start", "period_end",
             "The period ends before it starts; swap the dates.")
@@ -331,9 +329,10 @@ def _suggest(text: str, options: list[str]) -> str:
     return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
-def _cell_of(df, i, tables, column: str, fallback: str = "quantity") -> Location:
-    cols = tables[int(df.at[i, "_t"])].columns
-    letter = cols.get(column) or cols.get(fallback) or "A"
+def row_location(df, i, tables, *columns: str) -> Location:
+    """The cell of row i in the first of `columns` its table has (else column A)."""
+    cols = tables[int(df.at[i, "_t"])].columns if tables else {}
+    letter = next((cols[c] for c in columns if cols.get(c)), "A")
     return Location(df.at[i, "_file"], df.at[i, "_sheet"], f"{letter}{df.at[i, '_row']}")
 
 
@@ -355,7 +354,7 @@ def _duplicate_rows(df, tables) -> list[Finding]:
             "duplicate-row",
             f"This row repeats {df.at[j, '_sheet']} row {df.at[j, '_row']} exactly; check it "
             f"is not counted twice.",
-            _cell_of(df, i, tables, "quantity"),
+            row_location(df, i, tables, "quantity"),
         ))
     return out
 
@@ -378,6 +377,6 @@ def _outside_period(df, period, tables) -> list[Finding]:
             "period-outside-reporting",
             "This row's period falls outside the reporting period in the configuration; "
             "it is still counted — remove it if it belongs to another year.",
-            _cell_of(df, i, tables, "period_start", "year"),
+            row_location(df, i, tables, "period_start", "year", "quantity"),
         ))
     return out

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding, Location, error, info, warning
+from .activity import row_location
+from .findings import Finding, error, make
 from .gwp import family, gwp_table
 from .vocab import ACTIVITIES
 
@@ -119,7 +120,7 @@ def compute(df, library, gwp, config, tables):
         key[positions] = codes
         fidx[positions] = np.array([x.factor_index if x.factor_index is not None else -1
                                     for x in res])[codes]
-        findings.extend(_resolution_findings(df, positions, codes, res, tables))
+        findings.extend(_resolution_findings(df, positions, codes, firsts, res, tables))
     good = fidx >= 0
     df["rejected"] = df["rejected"].to_numpy(dtype=bool) | (ok & ~good)
     f = library.factors
@@ -266,60 +267,56 @@ def _series(df, mask):
     return pd.Series(mask, index=df.index)
 
 
-def _location(df, i, tables, column: str) -> Location:
-    cols = tables[int(df.at[i, "_t"])].columns if tables else {}
-    letter = cols.get(column) or cols.get("item") or cols.get("activity") or "A"
-    return Location(df.at[i, "_file"], df.at[i, "_sheet"], f"{letter}{df.at[i, '_row']}")
-
-
 def _aggregate(df, mask, tables, column, severity, code, message) -> list[Finding]:
     """One finding per row for errors; for warnings and info one per file and sheet."""
-    make = {"error": error, "warning": warning, "info": info}[severity]
     idx = df.index[mask.fillna(False).astype(bool)] if hasattr(mask, "fillna") else df.index[mask]
     if len(idx) == 0:
         return []
+    where = (column, "item", "activity")
     if severity == "error":
-        return [make(code, message, _location(df, i, tables, column)) for i in idx]
+        return [error(code, message, row_location(df, i, tables, *where)) for i in idx]
     out = []
     sub = df.loc[idx]
-    for (_, _), group in sub.groupby(["_file", "_sheet"], sort=False):
+    for _, group in sub.groupby(["_file", "_sheet"], sort=False, observed=True):
         first = group.index[0]
-        extra = f" ({len(group)} rows; first shown)" if len(group) > 1 else ""
-        out.append(make(code, message + extra, _location(df, first, tables, column)))
+        out.append(make(severity, code, message + _rows_note(len(group)),
+                        row_location(df, first, tables, *where)))
     return out
 
 
-def _resolution_findings(df, positions, codes, res, tables) -> list[Finding]:
-    """Errors for every row of a failed key; notes once per key, pointing at its first row."""
+def _rows_note(n: int) -> str:
+    return f" ({n} rows; first shown)" if n > 1 else ""
+
+
+# Notes about a pinned factor point at the factor_id cell; the others at the item.
+_NOTE_COLUMN = {"factor-activity-mismatch": "factor_id", "factor-out-of-period": "factor_id"}
+_ERROR_COLUMN = {"unknown-factor-id": "factor_id", "unit-mismatch": "unit"}
+
+
+def _resolution_findings(df, positions, codes, firsts, res, tables) -> list[Finding]:
+    """Errors for every row of a failed key; each note once per file and sheet.
+
+    The same note often comes from many keys (one unverified factor used every month), so
+    notes are merged by (code, message, file, sheet) with their row counts added up.
+    """
+    import numpy as np
+
     out: list[Finding] = []
+    failed = [k for k, r in enumerate(res) if r.code]
+    if failed:  # one pass over the rows, not one per failed key
+        for p in np.flatnonzero(np.isin(codes, failed)):
+            r = res[codes[p]]
+            column = _ERROR_COLUMN.get(r.code, "item")
+            out.append(error(r.code, r.message,
+                             row_location(df, df.index[positions[p]], tables, column, "item")))
+    counts = np.bincount(codes, minlength=len(res))
+    notes: dict[tuple, list] = {}
     for k, r in enumerate(res):
-        rows = positions[codes == k]
-        if r.code:
-            column = {"unknown-factor-id": "factor_id", "unit-mismatch": "unit"}.get(r.code,
-                                                                                    "item")
-            out.extend(error(r.code, r.message, _location(df, df.index[p], tables, column))
-                       for p in rows)
+        first = df.index[positions[firsts[k]]]
         for severity, code, msg in r.notes:
-            make = {"warning": warning, "info": info}[severity]
-            column = "factor_id" if code.startswith("factor-") and "pinned" in msg else "item"
-            first = df.index[rows[0]]
-            extra = f" ({len(rows)} rows; first shown)" if len(rows) > 1 else ""
-            out.append(make(code, msg + extra, _location(df, first, tables, column)))
-    return _merge_notes(out)
-
-
-def _merge_notes(findings: list[Finding]) -> list[Finding]:
-    """The same note from several keys (e.g. one unverified factor used each month) once."""
-    seen: dict[tuple, int] = {}
-    out: list[Finding] = []
-    for f in findings:
-        if f.severity == "error":
-            out.append(f)
-            continue
-        base = f.message.split(" (", 1)[0] if f.message.endswith("first shown)") else f.message
-        key = (f.code, base, f.location.file, f.location.sheet)
-        if key in seen:
-            continue
-        seen[key] = len(out)
-        out.append(f)
+            loc = row_location(df, first, tables, _NOTE_COLUMN.get(code, "item"), "item")
+            entry = notes.setdefault((severity, code, msg, loc.file, loc.sheet), [loc, 0])
+            entry[1] += int(counts[k])
+    for (severity, code, msg, _, _), (loc, n) in notes.items():
+        out.append(make(severity, code, msg + _rows_note(n), loc))
     return out

@@ -93,6 +93,12 @@ def info(code: str, message: str, location: Location | None = None) -> Finding:
     return Finding(code, Severity.INFO, message, location or Location())
 
 
+def make(severity: str | Severity, code: str, message: str,
+         location: Location | None = None) -> Finding:
+    """A finding of the given severity (for checks that choose it at run time)."""
+    return Finding(code, Severity(severity), message, location or Location())
+
+
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     counts = Counter(str(f.severity) for f in findings)
     return {s.value: counts.get(s.value, 0) for s in Severity}

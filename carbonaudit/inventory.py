@@ -163,7 +163,7 @@ def _by_site(ok) -> list[dict]:
 
 
 def _by_gas(ok) -> dict:
-    fam = ok["other_gas_family"] if len(ok) else ok.get("other_gas_family")
+    fam = ok["other_gas_family"]
     out = {
         "co2_fossil_kg": _sum(ok, "co2_fossil_kg"),
         "co2_biogenic_kg": _sum(ok, "co2_biogenic_kg"),
@@ -173,7 +173,7 @@ def _by_gas(ok) -> dict:
         "co2e_unsplit_kgco2e": _sum(ok, "co2e_unsplit_kg"),
     }
     for f in ("hfc", "pfc", "sf6", "nf3", "hcfc"):
-        sel = ok[fam == f] if len(ok) else ok
+        sel = ok[fam == f]
         out[f"{f}_kg"] = _sum(sel, "other_gas_kg_kg")
         col = "hcfc_co2e_kg_outside_scopes" if f == "hcfc" else "other_gas_co2e_kg"
         out[f"{f}_kgco2e"] = _sum(sel, col)

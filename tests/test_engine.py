@@ -124,7 +124,7 @@ def test_vintage_older_than_row_year_is_a_warning_not_a_guess(tmp_path):
     assert "factor-vintage-older" in codes(result)
 
 
-def test_biogenic_and_scope3_classification(tmp_path):
+def test_scope3_and_iso_classification(tmp_path):
     body = ("business_travel,air_long_haul_economy_rf,1000,passenger_km,HQ,2025-06-01,,GB,,,,,\n"
             "purchased_electricity,grid,100,kWh,O,2019-06-01,,HK-HKE,,,,,\n")
     result, doc = run(tmp_path, body, config=Config())
@@ -304,3 +304,18 @@ def test_formula_like_text_is_neutralised_in_results_csv(tmp_path):
     assert row["site"] == "'=HYPERLINK(\"http://x\")"
     assert row["reference"] == "'@SUM(A1)"
     assert row["quantity_as_given"] == "1"
+
+
+def test_biogenic_co2_is_reported_outside_the_scopes(tmp_path):
+    # IPCC 2006 wood: 112,000 kg CO2/TJ and CH4 30 kg/TJ (Vol.2 Tab.2.3); NCV 15.6 GJ/t.
+    # Per tonne: CO2 1,747.2 kg (biogenic) and CH4 0.468 kg (non-fossil, AR6 GWP 27.0).
+    user = tmp_path / "wood.csv"
+    user.write_text("id,activity,item,unit,co2_biogenic,ch4_nonfossil,source,status\n"
+                    "my.wood,stationary_combustion,wood_pellets,t,1747.2,0.468,"
+                    "IPCC 2006 Vol.2 Tab.2.3 with NCV 15.6,derived\n", encoding="utf-8")
+    cfg = Config(period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31),
+                 extra_factors=(user,))
+    _, doc = run(tmp_path, "stationary_combustion,wood_pellets,10,t,F,2025-01-01,,,,,,,\n",
+                 config=cfg)
+    assert doc["totals_kgco2e"]["biogenic_co2_outside_scopes"] == pytest.approx(17472.0)
+    assert doc["totals_kgco2e"]["scope_1"] == pytest.approx(10 * 0.468 * 27.0)

@@ -169,6 +169,9 @@ def _typed(table):
     for col in ("valid_from", "valid_to"):
         table[col] = pd.to_datetime(table[col].replace("", None), errors="coerce")
     table["vintage"] = pd.to_numeric(table["vintage"].replace("", None), errors="coerce")
+    # A factor without a region applies everywhere, as the shipped GLOBAL factors do.
+    region = table["region"].fillna("").str.strip().str.upper()
+    table["region"] = region.where(region.ne(""), "GLOBAL")
     table["unit_expr"] = table["unit"].map(lambda u: normalise_unit(u) or "")
     return table
 
