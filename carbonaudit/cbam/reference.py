@@ -15,7 +15,7 @@ from importlib import resources
 @dataclass(frozen=True)
 class Good:
     category: str
-    sector: str                     # cement | iron_steel | aluminium | fertilisers | hydrogen | electricity
+    sector: str     # cement | iron_steel | aluminium | fertilisers | hydrogen | electricity
     unit: str                       # t or MWh
     indirect_counted_definitive: bool   # Art. 7(1) / Annex II of Reg. 2023/956 as amended
     template_indirect_flag: bool        # what the Commission template v2.1.1 says
