@@ -32,6 +32,7 @@ PRODUCT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Product name", "name", "text"),
     ("SEE direct (tCO2e/t)", "see_direct", "number"),
     ("SEE indirect (tCO2e/t)", "see_indirect", "number"),
+    ("SEE indirect counted (tCO2e/t)", "see_indirect_counted", "number"),
     ("SEE total (tCO2e/t)", "see_total", "number"),
     ("Unit", "unit", "text"),
     ("Indirect emissions counted", "indirect_counted", "bool"),

@@ -1,0 +1,50 @@
+"""One entry point for installation files: the official template or our own workbook.
+
+`read_installation` checks the file is a sane .xlsx (`check_workbook`: zip bombs, encrypted
+or corrupt files are refused with `InputUnreadable` before any parser runs), picks the reader
+by the sheets present (the official template has VersionDocumentation and A_InstData; ours has
+Installation and Processes) and stamps the result with where it came from: `source_kind`,
+`source_path` (as the caller gave it) and `source_sha256` (of the bytes read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from carbonaudit.errors import InputUnreadable
+from carbonaudit.findings import Finding
+from carbonaudit.xlsx_safety import check_workbook
+
+from .model import Installation
+from .official import read_official, sheet_names
+from .workbook import is_installation_workbook, read_installation_workbook
+
+OFFICIAL_MARKERS = ("VersionDocumentation", "A_InstData")
+
+
+def read_installation(path: Path | str) -> tuple[Installation, list[Finding]]:
+    """Read an installation workbook of either kind into the model plus findings."""
+    shown = str(path)
+    check_workbook(Path(path))
+    names = sheet_names(Path(path), shown)
+    if any(n in names for n in OFFICIAL_MARKERS):
+        inst, findings = read_official(path)
+    elif is_installation_workbook(names):
+        inst, findings = read_installation_workbook(path)
+    else:
+        raise InputUnreadable(shown, (
+            "neither the Commission's CBAM installation template nor a carbonaudit "
+            f"installation workbook (sheets: {', '.join(names[:8])}); "
+            "samples/harbour_metals/installation_2026.xlsx shows the expected layout"))
+    inst.source_path = shown
+    inst.source_sha256 = _sha256(Path(path))
+    return inst, findings
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

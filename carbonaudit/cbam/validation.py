@@ -1,0 +1,142 @@
+"""`carbonaudit validate --kind cbam`: check a communication before it is sent.
+
+Accepts our communication JSON, our communication workbook, our installation workbook or a
+filled official Commission template.  A JSON or communication workbook is checked as it
+stands (schema, Annex I, countries, sums, units, EF sources, shares, justification); an
+installation file is computed first and, for an official template, every value the template
+states is compared with our recomputation.  `preshipment_verdict` turns the findings into the
+pass/fail summary of `--profile pre-shipment`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..findings import Finding, Location, error, has_errors, sort_key
+from ..validate import ValidationReport
+
+OFFICIAL_SHEETS = {"A_InstData", "B_EmInst", "D_Processes"}
+
+
+class CbamKind:
+    name = "cbam"
+    description = ("CBAM communication (our JSON or workbook), installation workbook, or a "
+                   "filled official Commission template v2.1.1")
+
+    def detect(self, path: Path) -> bool:
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            return _json_type(path) == "cbam-communication"
+        if suffix in {".xlsx", ".xlsm"}:
+            return _workbook_kind(path) is not None
+        return False
+
+    def validate(self, paths: list[Path], context: dict) -> ValidationReport:
+        findings: list[Finding] = []
+        inputs = []
+        products = 0
+        for path in paths:
+            found, n = validate_file(Path(path), context.get("regime", "definitive"))
+            findings.extend(found)
+            products += n
+            inputs.append({"path": str(path), "sha256": sha256_of(Path(path))})
+        return ValidationReport(self.name, findings, {"products": products}, inputs)
+
+
+def validate_file(path: Path, regime: str = "definitive") -> tuple[list[Finding], int]:
+    """Findings for one file and the number of products it communicates."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return _validate_json(path)
+    kind = _workbook_kind(path)
+    if kind == "communication":
+        return _validate_comm_workbook(path)
+    return _validate_installation(path, regime)
+
+
+def _validate_json(path: Path) -> tuple[list[Finding], int]:
+    from ..schemas import validate_document
+    from .checks import check_document
+
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [error("cbam-comm-unreadable", f"not a readable JSON document: {exc}",
+                      Location(str(path)))], 0
+    problems = [_with_file(f, str(path)) for f in validate_document(doc, "cbam-communication")]
+    if problems:  # rules would only repeat what the schema already says is broken
+        return problems, len(doc.get("products") or []) if isinstance(doc, dict) else 0
+    return check_document(doc, file=str(path)), len(doc["products"])
+
+
+def _with_file(f: Finding, file: str) -> Finding:
+    return Finding(f.code, f.severity, f.message, Location(file, pointer=f.location.pointer))
+
+
+def _validate_comm_workbook(path: Path) -> tuple[list[Finding], int]:
+    from .checks import check_document
+    from .communication_xlsx import read_communication_workbook
+
+    partial, found = read_communication_workbook(path)
+    where = partial.pop("_where")
+    return [*found, *check_document(partial, file=str(path), where=where)], \
+        len(partial["products"])
+
+
+def _validate_installation(path: Path, regime: str) -> tuple[list[Finding], int]:
+    from .checks import check_document
+    from .run import assess_installation
+    from .stated import compare_stated
+
+    a = assess_installation(path, regime=regime)
+    found = [*a.findings, *check_document(a.document, file=str(path))]
+    if a.installation.stated:
+        found.extend(compare_stated(a.installation, a.result))
+    return found, len(a.document["products"])
+
+
+def _json_type(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            head = fh.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return "cbam-communication" if '"cbam-communication"' in head else None
+
+
+def _workbook_kind(path: Path) -> str | None:
+    from .communication_xlsx import is_communication_workbook
+
+    try:
+        import python_calamine
+
+        names = python_calamine.load_workbook(str(path)).sheet_names
+    except Exception:  # unreadable: the reader that opens it reports why
+        return None
+    if set(names) >= OFFICIAL_SHEETS:
+        return "official"
+    if is_communication_workbook(names):
+        return "communication"
+    if {"Installation", "SourceStreams", "Processes"} <= set(names):
+        return "installation"
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def preshipment_verdict(report: ValidationReport) -> dict:
+    """Pass only with no errors; the fix list is every error and warning, in file order."""
+    ordered = sorted(report.findings, key=sort_key)
+    fixes = [f for f in ordered if str(f.severity) in {"error", "warning"}]
+    return {"verdict": "fail" if has_errors(ordered) else "pass",
+            "fix_list": [{"where": str(f.location), "severity": str(f.severity),
+                          "code": f.code, "message": f.message} for f in fixes],
+            "files": report.inputs}
