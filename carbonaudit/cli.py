@@ -32,6 +32,17 @@ template_app = typer.Typer(no_args_is_help=True, help="Write blank input workboo
 app.add_typer(factors_app, name="factors")
 app.add_typer(template_app, name="template")
 
+
+def _register_subcommands() -> None:
+    # Each lives in its own module (only typer at import time) to keep this file thin.
+    from .cli_cbam import cbam_app
+    from .cli_pact import pact_app
+    # from .cli_report import report  (registered once the report helper lands)
+
+    app.add_typer(cbam_app, name="cbam")
+    app.add_typer(pact_app, name="pact")
+    # app.command("report")(report)
+
 FilesArg = Annotated[list[Path] | None, typer.Argument(
     help="Activity files (.xlsx or .csv); several files and sheets at once. "
          "Default: the inputs listed in --config.", show_default=False)]
@@ -169,7 +180,14 @@ def _severity_rank(f):
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Files to check.")],
     kind: Annotated[str, typer.Option(
-        "--kind", help="activity | factors | auto (decide from the file).")] = "auto",
+        "--kind", help="activity | factors | cbam | pact | auto (decide from the file).")
+    ] = "auto",
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="pre-shipment: end with a pass/fail verdict, the fix list and the "
+                          "SHA-256 of each file checked (cbam).")] = None,
+    period: Annotated[str, typer.Option(
+        "--period", help="CBAM rules to check against: transitional or definitive.")
+    ] = "definitive",
     config: ConfigOpt = None,
     factors: FactorsOpt = None,
     sheet: SheetOpt = None,
@@ -178,13 +196,19 @@ def validate(
     json_out: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
-    """Run every check without computing: columns, numbers, units, dates, and whether a
-    factor exists for each row.  Exits 1 when there are errors.
+    """Check files without computing a result, and exit 1 when there are errors.
 
-    Example: [bold]carbonaudit validate activity.xlsx[/]
+    activity: columns, numbers, units, dates, and whether a factor exists for each row.
+    cbam: a communication (JSON or workbook) or installation file before it is sent — Annex I
+    CN codes, countries, UN/LOCODE, SEE sums, units, EF sources, shares, justifications; a
+    filled official template is recomputed and every stated value that disagrees is reported.
+    pact: ProductFootprint documents (v2 / v3) against our schemas and the PACT rules.
+
+    Example: [bold]carbonaudit validate --kind cbam --profile pre-shipment comm.json[/]
     """
     from .console import emit_json, findings_table, is_large, progress, show
     from .engine import AssessOptions
+    from .errors import UsageError
     from .findings import sort_key
     from .validate import choose_kind
 
@@ -195,22 +219,47 @@ def validate(
                              encoding=encoding, factor_files=tuple(factors or ()))
         with progress(not json_out and is_large(files)) as step:
             report = chosen.validate(list(files), {"config": cfg, "options": opts,
-                                                   "progress": step})
+                                                   "progress": step, "regime": period})
+        if profile not in (None, "pre-shipment"):
+            raise UsageError(f"unknown profile {profile!r}; the one profile is pre-shipment")
     except CarbonAuditError as exc:
         raise _fail(exc) from None
     ordered = sorted(report.findings, key=sort_key)
     code = _exit_code(ordered, strict)
+    verdict = _verdict(report) if profile else None
     if json_out:
         from .findings import count_by_severity
 
-        emit_json({"kind": report.kind, "valid": code == 0, "rows": report.rows,
-                   "inputs": report.inputs, "counts": count_by_severity(ordered),
-                   "findings": [f.to_dict() for f in ordered]})
+        doc = {"kind": report.kind, "valid": code == 0, "rows": report.rows,
+               "inputs": report.inputs, "counts": count_by_severity(ordered),
+               "findings": [f.to_dict() for f in ordered]}
+        if verdict:
+            doc["pre_shipment"] = verdict
+        emit_json(doc)
     else:
         show(findings_table(ordered, limit=200) if ordered else "No findings.")
         summary = ", ".join(f"{k} {v}" for k, v in report.rows.items())
         show(f"{report.kind}: {summary} — {'valid' if code == 0 else 'NOT valid'}")
+        if verdict:
+            _show_verdict(verdict)
     raise typer.Exit(code)
+
+
+def _verdict(report) -> dict:
+    from .cbam.validation import preshipment_verdict
+
+    return preshipment_verdict(report)
+
+
+def _show_verdict(verdict: dict) -> None:
+    from .console import show
+
+    lines = [f"Pre-shipment verdict: [bold]{verdict['verdict'].upper()}[/]"]
+    for i, fix in enumerate(verdict["fix_list"], start=1):
+        lines.append(f"  {i}. [{fix['severity']}] {fix['where']}: {fix['message']}")
+    for f in verdict["files"]:
+        lines.append(f"  SHA-256 {f['sha256']}  {f['path']}")
+    show("\n".join(lines))
 
 
 @factors_app.command("list")
@@ -345,6 +394,26 @@ def template_factors(
     show(f"Wrote {path}")
 
 
+@template_app.command("installation")
+def template_installation(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
+    = False,
+) -> None:
+    """Write a blank CBAM installation workbook: installation and verifier, source streams,
+    PFC and CEMS sources, production processes with goods, routes and production, heat /
+    waste gas / electricity flows, purchased precursors with supplier SEE or defaults, and
+    carbon price paid.  Instructions in English and Chinese; dropdowns for every list."""
+    from .cbam.workbook import write_installation_template
+    from .console import show
+
+    try:
+        path = write_installation_template(output, overwrite=overwrite)
+    except CarbonAuditError as exc:
+        raise _fail(exc) from None
+    show(f"Wrote {path}")
+
+
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create.")],
@@ -390,3 +459,6 @@ def _cell(v) -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
+
+
+_register_subcommands()

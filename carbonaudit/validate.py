@@ -98,7 +98,18 @@ def register(kind: Kind) -> None:
     KINDS[kind.name] = kind
 
 
+def _register_builtin() -> None:
+    # Imported here, not at the top: those modules import ValidationReport from this one.
+    from .cbam.validation import CbamKind
+    from .pact.validate import PactKind
+
+    register(CbamKind())
+    register(PactKind())
+
+
 def choose_kind(name: str, paths: list[Path]) -> Kind:
+    if "cbam" not in KINDS:
+        _register_builtin()
     if name != "auto":
         if name not in KINDS:
             raise UsageError(f"unknown kind {name!r}; choose one of auto, {', '.join(KINDS)}")

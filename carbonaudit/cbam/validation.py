@@ -93,7 +93,7 @@ def _validate_installation(path: Path, regime: str) -> tuple[list[Finding], int]
     a = assess_installation(path, regime=regime)
     found = [*a.findings, *check_document(a.document, file=str(path))]
     if a.installation.stated:
-        found.extend(compare_stated(a.installation, a.result))
+        found.extend(compare_stated(a.installation))
     return found, len(a.document["products"])
 
 
@@ -108,6 +108,7 @@ def _json_type(path: Path) -> str | None:
 
 def _workbook_kind(path: Path) -> str | None:
     from .communication_xlsx import is_communication_workbook
+    from .workbook import is_installation_workbook
 
     try:
         import python_calamine
@@ -119,7 +120,7 @@ def _workbook_kind(path: Path) -> str | None:
         return "official"
     if is_communication_workbook(names):
         return "communication"
-    if {"Installation", "SourceStreams", "Processes"} <= set(names):
+    if is_installation_workbook(names):
         return "installation"
     return None
 
