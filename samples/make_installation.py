@@ -111,7 +111,7 @@ def installation() -> Installation:
     ]
     products = [
         Product(FASTENERS, "73181558", "Hex flange bolts M8-M16, zinc plated",
-                {"% carbon": 0.35, "% Mn": 0.75}),
+                {"% Mn": 0.75, "% other alloys": 0.35}),
         Product(PROFILES, "76042990", "6063-T5 window and curtain-wall profiles"),
     ]
     dq = DataQuality(

@@ -1,0 +1,178 @@
+"""End to end: `cbam assess`, `cbam fill-template` and `validate --kind cbam` on real files.
+
+The sample installation's SEE values are checked against the arithmetic of DOMAIN.md §1.5-1.6
+written out here from the figures in samples/make_installation.py, not against the tool.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from carbonaudit.cbam.model import Installation, Site, SourceStream, Stated
+from carbonaudit.cbam.stated import compare_stated
+from carbonaudit.cli import app
+from carbonaudit.findings import Location
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "harbour_metals" / \
+    "installation_2026.xlsx"
+runner = CliRunner()
+
+# Independent arithmetic from the sample's inputs (make_installation.py):
+# fasteners DirEm* = round(380 kNm3 x 35.9 GJ/kNm3 / 1000 x 56.1 + 85 t x 47.3 / 1000 x 63.1, 2)
+FASTENER_DIREM = round(380 * 35.9 / 1000 * 56.1 + 85 * 47.3 / 1000 * 63.1, 2)   # 1019.01
+FASTENER_SEE_DIRECT = (FASTENER_DIREM + 4400 * 2.05) / 4200
+FASTENER_SEE_INDIRECT = (2950 * 0.5366 + 4400 * 0.38 * 0.5366) / 4200
+PROFILE_DIREM = round(240 * 35.9 / 1000 * 56.1, 2)                                 # 483.36
+PROFILE_SEE_DIRECT = (PROFILE_DIREM + 2700 * 1.6) / 2600
+PROFILE_SEE_INDIRECT = (3600 * 0.5366 + 2700 * 14.2 * 0.5366) / 2600
+PROFILE_DEFAULT_SHARE = 100 * 2700 * 1.6 / (PROFILE_DIREM + 2700 * 1.6)
+
+
+def _assess(tmp_path: Path, *args: str) -> dict:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["cbam", "assess", str(SAMPLE), "--out", str(out), "--json",
+                                 *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_sample_see_matches_hand_arithmetic(tmp_path):
+    doc = _assess(tmp_path)["communication"]
+    bolts, profiles = doc["products"]
+    assert bolts["cn_code"] == "73181558"
+    assert bolts["see_direct"] == pytest.approx(FASTENER_SEE_DIRECT, rel=1e-9)
+    assert bolts["see_indirect"] == pytest.approx(FASTENER_SEE_INDIRECT, rel=1e-9)
+    # Iron and steel products are Annex II goods: only direct emissions count from 2026.
+    assert bolts["indirect_counted"] is False
+    assert bolts["see_total"] == pytest.approx(FASTENER_SEE_DIRECT, rel=1e-9)
+    assert profiles["see_direct"] == pytest.approx(PROFILE_SEE_DIRECT, rel=1e-9)
+    assert profiles["see_indirect"] == pytest.approx(PROFILE_SEE_INDIRECT, rel=1e-9)
+    assert profiles["share_default_pct"] == pytest.approx(PROFILE_DEFAULT_SHARE, rel=1e-9)
+
+
+def test_transitional_counts_indirect(tmp_path):
+    doc = _assess(tmp_path, "--period", "transitional")["communication"]
+    profiles = doc["products"][1]
+    assert profiles["indirect_counted"] is True
+    assert profiles["see_total"] == pytest.approx(PROFILE_SEE_DIRECT + PROFILE_SEE_INDIRECT,
+                                                  rel=1e-9)
+
+
+def test_workbook_agrees_with_json_and_runs_are_identical(tmp_path):
+    import python_calamine
+
+    _assess(tmp_path)
+    out = tmp_path / "out"
+    doc = json.loads((out / "cbam-communication.json").read_text("utf-8"))
+    rows = python_calamine.load_workbook(str(out / "communication.xlsx")) \
+        .get_sheet_by_name("Products").to_python()
+    header = rows[0]
+    for row, product in zip(rows[1:], doc["products"], strict=True):
+        cells = dict(zip(header, row, strict=False))
+        assert cells["CN code"] == product["cn_code"]
+        # xlsxwriter stores 16 significant digits; JSON keeps the full double.
+        assert cells["SEE direct (tCO2e/t)"] == pytest.approx(product["see_direct"], rel=1e-15)
+        assert cells["SEE total (tCO2e/t)"] == pytest.approx(product["see_total"], rel=1e-15)
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    _assess(tmp_path)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == first
+
+
+def test_unknown_period_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["cbam", "assess", str(SAMPLE), "--period", "final",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "transitional" in result.output
+
+
+def test_preshipment_passes_our_output_and_fails_a_tampered_copy(tmp_path):
+    _assess(tmp_path)
+    good = tmp_path / "out" / "cbam-communication.json"
+    ok = runner.invoke(app, ["validate", "--kind", "cbam", "--profile", "pre-shipment",
+                             str(good), "--json"])
+    assert ok.exit_code == 0, ok.output
+    verdict = json.loads(ok.stdout)["pre_shipment"]
+    assert verdict["verdict"] == "pass"
+    import hashlib
+
+    assert verdict["files"][0]["sha256"] == hashlib.sha256(good.read_bytes()).hexdigest()
+
+    doc = json.loads(good.read_text("utf-8"))
+    doc["products"][0]["see_total"] += 0.5          # no longer direct + indirect counted
+    doc["products"][1]["cn_code"] = "76042900"      # not an eight-digit Annex I code
+    doc["installation"]["unlocode"] = "DONGGUAN"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), "utf-8")
+    res = runner.invoke(app, ["validate", "--profile", "pre-shipment", str(bad), "--json"])
+    assert res.exit_code == 1
+    body = json.loads(res.stdout)
+    assert body["kind"] == "cbam"          # chosen automatically from the document type
+    found = {(f["code"], f["location"].get("pointer")) for f in body["findings"]}
+    assert ("cbam-comm-see-sum", "/products/0/see_total") in found
+    assert ("cbam-comm-cn-unknown", "/products/1/cn_code") in found
+    assert ("cbam-comm-unlocode-format", "/installation/unlocode") in found
+    assert body["pre_shipment"]["verdict"] == "fail"
+    assert len(body["pre_shipment"]["fix_list"]) >= 3
+
+
+def test_schema_failure_is_reported_with_pointer(tmp_path):
+    _assess(tmp_path)
+    doc = json.loads((tmp_path / "out" / "cbam-communication.json").read_text("utf-8"))
+    doc["products"][0]["see_direct"] = "2.39"
+    bad = tmp_path / "schema.json"
+    bad.write_text(json.dumps(doc), "utf-8")
+    res = runner.invoke(app, ["validate", "--kind", "cbam", str(bad), "--json"])
+    assert res.exit_code == 1
+    pointers = [f["location"].get("pointer") for f in json.loads(res.stdout)["findings"]]
+    assert "/products/0/see_direct" in pointers
+
+
+def test_communication_workbook_cell_errors_point_at_cells(tmp_path):
+    import openpyxl
+
+    _assess(tmp_path)
+    path = tmp_path / "comm.xlsx"
+    shutil.copy(tmp_path / "out" / "communication.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Products"]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("SEE total (tCO2e/t)") + 1
+    ws.cell(row=2, column=col).value = 9.99
+    wb.save(path)
+    res = runner.invoke(app, ["validate", "--kind", "cbam", str(path), "--json"])
+    assert res.exit_code == 1
+    codes = {(f["code"], f["location"].get("cell")) for f in json.loads(res.stdout)["findings"]}
+    letter = openpyxl.utils.get_column_letter(col)
+    assert ("cbam-comm-see-sum", f"{letter}2") in codes
+
+
+def test_fill_template_round_trip_gives_the_same_see(tmp_path):
+    official = tmp_path / "official.xlsx"
+    res = runner.invoke(app, ["cbam", "fill-template", str(SAMPLE), "-o", str(official)])
+    assert res.exit_code == 0, res.output
+    again = runner.invoke(app, ["cbam", "assess", str(official), "--out", str(tmp_path / "o2"),
+                                "--json"])
+    assert again.exit_code == 0, again.output
+    products = json.loads(again.stdout)["communication"]["products"]
+    assert products[0]["see_direct"] == pytest.approx(FASTENER_SEE_DIRECT, rel=1e-9)
+    assert products[1]["see_direct"] == pytest.approx(PROFILE_SEE_DIRECT, rel=1e-9)
+
+
+def test_stated_values_are_compared_with_a_recomputation():
+    # Template example Ex.1: 252000 t x 45 GJ/t / 1000 x 73 t CO2/TJ = 827820 t CO2.
+    where = Location("official.xlsx", "B_EmInst", "AU17")
+    inst = Installation(site=Site(), streams=[SourceStream(
+        "SS1", "combustion", "Heavy fuel oil", 252000.0, "t", ncv=45.0, ef=73.0,
+        ef_unit="tCO2/TJ", oxidation_factor=100.0)])
+    inst.stated = [Stated("stream:SS1:co2e_fossil", 252000 * 45 / 1000 * 73, where)]
+    assert compare_stated(inst) == []
+    inst.stated = [Stated("stream:SS1:co2e_fossil", 827000.0, where)]
+    (finding,) = compare_stated(inst)
+    assert finding.code == "cbam-stated-differs"
+    assert finding.location == where
+    assert "827820" in finding.message
