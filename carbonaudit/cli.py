@@ -414,6 +414,24 @@ def template_installation(
     show(f"Wrote {path}")
 
 
+@template_app.command("imports")
+def template_imports(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
+    = False,
+) -> None:
+    """Write a blank CBAM imports workbook for `carbonaudit cbam imports` (one row per
+    import line: date, CN code, origin, net mass, supplier SEE or communication file)."""
+    from .cbam.imports import write_imports_template
+    from .console import show
+
+    try:
+        path = write_imports_template(output, overwrite=overwrite)
+    except CarbonAuditError as exc:
+        raise _fail(exc) from None
+    show(f"Wrote {path}")
+
+
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create.")],

@@ -157,3 +157,131 @@ def fill_template(
         show(findings_table(findings, limit=40))
     show(f"Wrote {out}")
     raise typer.Exit(_exit_code(findings, False))
+
+
+@cbam_app.command("defaults")
+def defaults(
+    cn_code: Annotated[str, typer.Argument(help="Eight-digit CN code of Annex I, e.g. 72011011 "
+                                           "or '7201 10 11'.")],
+    country: Annotated[str, typer.Argument(help="Country of origin: ISO code (CN) or name.")],
+    year: Annotated[int, typer.Option("--year", help="Year of import (sets the mark-up).")
+                    ] = 2026,
+    table: DefaultsOpt = None,
+    route: Annotated[str | None, typer.Option("--route", help="Production route, where the "
+                                              "table has values per route.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show the default value (direct, indirect, total) for a CN code and country, and the
+    marked-up total for the year: +10/20/30 % for cement, iron and steel, aluminium and
+    hydrogen in 2026/2027/2028 on; +1 % for fertilisers.
+
+    A country without its own value falls back to "other countries and territories" as the
+    Regulation prescribes, and says so.  The shipped table is an excerpt of IR 2025/2621 (as
+    corrected by IR 2026/1740); give the Commission's current table with --defaults.
+
+    Example: [bold]carbonaudit cbam defaults 72011011 AU --year 2027[/]
+    """
+    from .cbam.defaults import load_defaults, lookup
+    from .console import emit_json, findings_table, show
+
+    try:
+        loaded = load_defaults(table)
+        value = lookup(cn_code, country, year, loaded, route=route)
+    except CarbonAuditError as exc:
+        raise _fail(exc) from None
+    found = [*loaded.findings, *value.findings]
+    if json_out:
+        emit_json(value.to_dict() | {"table_findings": [f.to_dict() for f in loaded.findings]})
+    else:
+        show(_default_table(value))
+        if found:
+            show(findings_table(found, limit=20))
+    raise typer.Exit(_exit_code(found, False) if value.found else 1)
+
+
+def _default_table(value):
+    from rich.table import Table
+
+    d = value.to_dict()
+    table = Table(title=f"CBAM default value — CN {d['cn_formatted']} ({d['category']}), "
+                        f"origin {d['country']}, {d['year']}", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    rows = [("Direct", _num(d["direct"])), ("Indirect", _num(d["indirect"])),
+            ("Total (before mark-up)", _num(d["total"])),
+            ("Mark-up", f"{d['markup_pct']:g} %"),
+            ("Total with mark-up", _num(d["total_marked_up"])), ("Unit", d["unit"]),
+            ("Country row used", d["country_used"] or "none"),
+            ("Route", d["route"] or ""), ("Legal source", d["legal_source"] or ""),
+            ("Status", d["status"] or ""), ("Table row", d["table_row"] or "")]
+    for k, v in rows:
+        table.add_row(k, v)
+    return table
+
+
+@cbam_app.command("imports")
+def imports(
+    file: Annotated[Path, typer.Argument(help="Imports workbook or CSV (one row per import "
+                                        "line; `carbonaudit template imports` writes one).")],
+    year: YearOpt = None,
+    table: DefaultsOpt = None,
+    cscf: Annotated[float | None, typer.Option(
+        "--cscf", help="EU ETS cross-sectoral correction factor for the year (a fraction, "
+                       "published by the Commission). Without it the free-allocation "
+                       "adjustment is not computed.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for cbam-imports.json and "
+                                      "the line and group CSVs.")] = Path("out"),
+    json_out: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """For importers and their suppliers: embedded emissions per CN code and origin (actual
+    SEE from suppliers' communications where given, default values otherwise), the 50-tonne
+    de minimis test, the free-allocation adjustment and the estimated certificates.
+
+    Example: [bold]carbonaudit cbam imports imports_2026.xlsx --cscf 0.9 --out out/imports[/]
+    """
+    from .cbam.defaults import load_defaults
+    from .cbam.imports import assess_imports, read_imports, write_imports_results
+    from .console import emit_json, findings_table, show
+
+    try:
+        loaded = load_defaults(table)
+        data, read_found = read_imports(file)
+        result = assess_imports(data, year, loaded, cscf,
+                                read_findings=[*loaded.findings, *read_found])
+        written = write_imports_results(result, out)
+    except CarbonAuditError as exc:
+        raise _fail(exc) from None
+    if json_out:
+        emit_json(result.to_dict() | {"outputs": [str(p) for p in written]})
+    else:
+        show(_imports_table(result))
+        important = [f for f in result.findings if str(f.severity) != "info"]
+        if important:
+            show(findings_table(important, limit=40))
+        show(f"Wrote {', '.join(str(p) for p in written)}")
+    raise typer.Exit(_exit_code(result.findings, strict))
+
+
+def _imports_table(result):
+    from rich.table import Table
+
+    dm = result.de_minimis
+    state = "exempt" if dm.exempt else "in scope"
+    table = Table(title=f"CBAM imports {result.year}: {dm.counted_mass_t:,.3f} t counted "
+                        f"towards the 50 t de minimis threshold — {state}")
+    for head in ("CN code", "Origin", "Lines", "Mass", "Embedded t CO2e", "Basis"):
+        table.add_column(head, justify="right" if head in {"Lines", "Mass",
+                                                           "Embedded t CO2e"} else "left")
+    for g in result.groups:
+        table.add_row(g["cn_formatted"], g["country"], str(g["lines"]), _num(g["mass"], 3),
+                      _num(g.get("embedded_t"), 3), g.get("basis") or "")
+    t = result.totals
+    table.add_section()
+    table.add_row("Total in scope", "", str(t["lines_by_status"]["in-scope"]), "",
+                  _num(t["embedded_t"], 3), "")
+    table.add_row("Free-allocation adjustment", "", "", "", _num(t["faa_t"], 3)
+                  if t["faa_t"] is not None else "not computed", "")
+    table.add_row("Estimated certificates", "", "", "", _num(t["certificates_t"], 3)
+                  if t["certificates_t"] is not None else "not computed (see findings)", "")
+    return table

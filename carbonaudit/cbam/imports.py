@@ -214,9 +214,12 @@ class _Reader:
         self.rows = [header.index + 2 + i for i in keep]
         self.cells = {name: [_cell(body[i], pos) for i in keep]
                       for name, pos in header.positions.items()}
+        absent: list[object] = [None] * len(self.rows)  # one shared list for missing columns
+        for name in COLUMNS:
+            self.cells.setdefault(name, absent)
 
     def column(self, name: str) -> list[object]:
-        return self.cells.get(name, [None] * len(self.rows))
+        return self.cells[name]
 
     def at(self, name: str, row: int) -> Location:
         return self.data.loc(name, row)

@@ -1,0 +1,437 @@
+"""CBAM imports: reading, de minimis, FAA, certificates, outputs, template and sample.
+
+Workbooks are written with xlsxwriter and read back through `read_imports`; every expected
+number is hand arithmetic from DOMAIN.md §1.8-1.9 values written out in the test.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from carbonaudit.cbam.defaults import load_defaults
+from carbonaudit.cbam.imports import (
+    COLUMNS,
+    assess_imports,
+    cbam_factor_pct,
+    read_imports,
+    write_imports_results,
+    write_imports_template,
+)
+from carbonaudit.errors import UsageError
+from carbonaudit.findings import Severity
+
+HEAD = ["date", "cn_code", "country", "net_mass", "see_direct", "see_indirect", "see_total",
+        "communication_file", "route"]
+
+
+def _xlsx(path: Path, rows: list[list[object]], head: list[str] = HEAD) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Imports")
+    sheet.write_row(0, 0, head)
+    for r, values in enumerate(rows, start=1):
+        for c, v in enumerate(values):
+            if v is None:
+                continue
+            if isinstance(v, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(v, dt.time()))
+            else:
+                sheet.write(r, c, v)
+    book.close()
+    return path
+
+
+def _run(tmp_path: Path, rows: list[list[object]], year: int | None = 2026,
+         cscf: float | None = None):
+    data, findings = read_imports(_xlsx(tmp_path / "imports.xlsx", rows))
+    return assess_imports(data, year, cscf=cscf, read_findings=findings)
+
+
+def _codes(result) -> set[str]:
+    return {f.code for f in result.findings}
+
+
+D = dt.date(2026, 3, 31)
+
+
+# ------------------------------------------------------------------------- de minimis
+
+def test_exactly_50_t_is_exempt_even_with_float_noise(tmp_path: Path) -> None:
+    # Spreadsheet formulas leave noise such as 5.000000000000001; ten of them sum above 50.
+    noisy = 5.000000000000001
+    assert math.fsum([noisy] * 10) > 50.0
+    result = _run(tmp_path, [[D, "72011011", "BR", noisy]] * 10)
+    assert result.de_minimis.counted_mass_t == 50.0
+    assert result.de_minimis.exempt
+    assert {line.status for line in result.lines} == {"exempt-de-minimis"}
+    assert all(line.certificates_t == 0.0 for line in result.lines)
+    assert "cbam-import-de-minimis-exempt" in _codes(result)
+    assert "cbam-import-de-minimis-near" in _codes(result)  # 50 > 45
+
+
+def test_50_001_t_puts_the_whole_year_in_scope(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[dt.date(2026, 1, 5), "72011011", "BR", 0.001],
+                             [dt.date(2026, 12, 1), "72011011", "BR", 50.0]])
+    assert result.de_minimis.counted_mass_t == pytest.approx(50.001)
+    assert not result.de_minimis.exempt
+    # The January line, before the threshold was crossed, is in scope too.
+    assert [line.status for line in result.lines] == ["in-scope", "in-scope"]
+    assert result.lines[0].embedded_t == pytest.approx(0.001 * 1.478 * 1.10)
+    assert "cbam-import-de-minimis-exceeded" in _codes(result)
+    assert "cbam-import-de-minimis-near" not in _codes(result)
+
+
+def test_hydrogen_is_never_exempt_and_not_counted(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "28041000", "AU", 1.0], [D, "72011011", "BR", 10.0]],
+                  cscf=0.9)
+    assert result.de_minimis.counted_mass_t == 10.0
+    assert result.de_minimis.always_in_scope_mass == 1.0
+    assert result.de_minimis.exempt
+    hydrogen, pig = result.lines
+    assert hydrogen.status == "in-scope" and pig.status == "exempt-de-minimis"
+    embedded = 1.0 * 10.82 * 1.10
+    faa = 0.975 * 0.9 * 5.089 * 1.0
+    assert hydrogen.embedded_t == pytest.approx(embedded)
+    assert hydrogen.faa_t == pytest.approx(faa)
+    assert hydrogen.certificates_t == pytest.approx(embedded - faa)
+    assert result.totals["certificates_t"] == pytest.approx(embedded - faa)
+
+
+def test_46_t_warns_45_t_does_not(tmp_path: Path) -> None:
+    near = _run(tmp_path, [[D, "72011011", "BR", 46.0]])
+    assert near.de_minimis.exempt and near.de_minimis.near_threshold
+    warn = [f for f in near.findings if f.code == "cbam-import-de-minimis-near"]
+    assert warn and warn[0].severity is Severity.WARNING
+    (tmp_path / "b").mkdir()
+    at = _run(tmp_path / "b", [[D, "72011011", "BR", 45.0]])
+    assert not at.de_minimis.near_threshold
+    assert "cbam-import-de-minimis-near" not in _codes(at)
+
+
+def test_electricity_is_never_exempt_and_has_zero_faa(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "27160000", "UA", 100.0, None, None, 0.5]])
+    (line,) = result.lines
+    assert result.de_minimis.counted_mass_t == 0.0
+    assert line.status == "in-scope"
+    assert line.faa_t == 0.0  # zero by rule, even without a CSCF
+    assert line.certificates_t == pytest.approx(100.0 * 0.5)
+
+
+def test_invalid_lines_make_an_exemption_unconfirmed(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "72011011", "BR", 10.0], [D, "72011011", "BR", "ten"]])
+    assert result.de_minimis.exempt
+    assert result.de_minimis.lines_not_counted == 1
+    assert "cbam-import-de-minimis-incomplete" in _codes(result)
+
+
+# ------------------------------------------------------------------------- FAA and certificates
+
+@pytest.mark.parametrize(("year", "markup", "factor"), [(2026, 1.10, 0.975), (2027, 1.20, 0.95),
+                                                          (2030, 1.30, 0.515)])
+def test_dri_default_faa_with_cscf(tmp_path: Path, year: int, markup: float,
+                                   factor: float) -> None:
+    result = _run(tmp_path, [[dt.date(year, 5, 1), "72031000", "CN", 60.0]], year=year,
+                  cscf=0.9)
+    (line,) = result.lines
+    embedded = 60.0 * 1.325 * markup
+    faa = factor * 0.9 * 0.397 * 60.0     # Column B for default values
+    assert line.basis == "default"
+    assert line.benchmark == 0.397 and line.benchmark_column == "B"
+    assert line.embedded_t == pytest.approx(embedded)
+    assert line.embedded_unmarked_t == pytest.approx(60.0 * 1.325)
+    assert line.faa_t == pytest.approx(faa)
+    assert line.certificates_t == pytest.approx(embedded - faa)
+    assert "cbam-default-fallback-other" in _codes(result)
+
+
+def test_certificates_never_negative(tmp_path: Path) -> None:
+    # Actual hydrogen 1.0 t/t: embedded 60 t, FAA 0.975 x 1.0 x 5.089 x 60 = 297.2 t.
+    result = _run(tmp_path, [[D, "28041000", "AU", 60.0, None, None, 1.0]], cscf=1.0)
+    (line,) = result.lines
+    assert line.basis == "actual" and line.benchmark_column == "A"
+    assert line.faa_t == pytest.approx(0.975 * 1.0 * 5.089 * 60.0)
+    assert line.certificates_t == 0.0
+    assert result.totals["certificates_t"] == 0.0
+
+
+def test_without_cscf_faa_is_not_computed_not_zero(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "72031000", "CN", 60.0]])
+    (line,) = result.lines
+    assert line.faa_t is None and line.certificates_t is None
+    assert result.totals["faa_t"] is None and result.totals["certificates_t"] is None
+    assert result.totals["certificates_before_faa_t"] == pytest.approx(60.0 * 1.325 * 1.10)
+    assert "cbam-import-cscf-missing" in _codes(result)
+
+
+def test_actual_values_for_goods_with_precursors_do_not_get_an_faa(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "72083600", "CN", 60.0, 1.9, 0.4]], cscf=0.9)
+    (line,) = result.lines
+    assert line.see_used == 1.9            # Annex II good: direct only
+    assert line.embedded_t == pytest.approx(60.0 * 1.9)
+    assert line.faa_t is None
+    assert "cbam-import-faa-needs-precursors" in _codes(result)
+
+
+def test_benchmark_route_with_a_user_defaults_table(tmp_path: Path) -> None:
+    table_path = tmp_path / "defaults.csv"
+    table_path.write_text("cn_code,country,total\n7208,OTHER,1.9\n", "utf-8")
+    table = load_defaults(table_path)
+    assert table.findings == []
+    rows = [[D, "72083600", "CN", 30.0, None, None, None, None, "scrap/EAF"],
+            [D, "72083600", "CN", 30.0]]
+    data, findings = read_imports(_xlsx(tmp_path / "i.xlsx", rows))
+    result = assess_imports(data, 2026, table, cscf=0.9, read_findings=findings)
+    routed, unrouted = result.lines
+    assert routed.benchmark == 0.072
+    assert routed.faa_t == pytest.approx(0.975 * 0.9 * 0.072 * 30.0)
+    assert routed.certificates_t == pytest.approx(30 * 1.9 * 1.1 - 0.975 * 0.9 * 0.072 * 30)
+    assert unrouted.embedded_t == pytest.approx(30 * 1.9 * 1.1)
+    assert unrouted.faa_t is None and unrouted.certificates_t is None
+    assert "cbam-import-benchmark-route-needed" in _codes(result)
+    assert result.totals["certificates_t"] is None
+    assert result.totals["certificates_computed_lines_t"] == pytest.approx(
+        routed.certificates_t)
+
+
+def test_default_missing_from_the_excerpt(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "72061000", "CN", 60.0]], cscf=0.9)
+    assert result.lines[0].embedded_t is None
+    (finding,) = [f for f in result.findings if f.code == "cbam-default-not-in-table"]
+    assert finding.location.cell == "B2" and "--defaults" in finding.message
+
+
+def test_indirect_counted_goods_need_indirect(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "26011200", "BR", 1.0, 0.2],
+                             [D, "26011200", "BR", 60.0, 0.2, 0.05]], cscf=0.9)
+    first, second = result.lines
+    assert first.status == "invalid"
+    assert "cbam-import-see-incomplete" in _codes(result)
+    assert second.see_used == pytest.approx(0.25)  # sinter: direct + indirect
+    assert second.faa_t == pytest.approx(0.975 * 0.9 * 0.086 * 60.0)
+    assert second.certificates_t == pytest.approx(60 * 0.25 - 0.975 * 0.9 * 0.086 * 60)
+
+
+def test_inconsistent_total_warns(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "72011011", "BR", 60.0, 1.5, 0.2, 1.7]])
+    assert result.lines[0].see_used == 1.7
+    assert "cbam-import-see-inconsistent" in _codes(result)
+
+
+def test_groups_sum_lines(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "72011011", "BR", 30.0], [D, "7201 10 11", "BR", 25.0],
+                             [D, "72011011", "AU", 5.0]])
+    br, au = result.groups
+    assert (br["cn_code"], br["country"], br["lines"], br["mass"]) == ("72011011", "BR", 2,
+                                                                        55.0)
+    assert br["embedded_t"] == pytest.approx(55.0 * 1.478 * 1.10)
+    assert au["embedded_t"] == pytest.approx(5.0 * 2.790 * 1.10)
+    assert result.totals["embedded_t"] == pytest.approx((55 * 1.478 + 5 * 2.79) * 1.10)
+
+
+# ------------------------------------------------------------------------- bad input
+
+def test_every_bad_row_is_a_finding_at_its_cell(tmp_path: Path) -> None:
+    rows = [
+        [D, "73181500", "CN", 1.0],          # 2 not Annex I
+        [D, "73181558", "XX", 1.0],          # 3 unknown country
+        [D, "73181558", "CN", -2.0],         # 4 negative mass
+        [D, "73181558", "CN", None],         # 5 missing mass
+        [D, "73181558", "CN", "twelve"],     # 6 text in a number cell
+        ["03/04/2026", "73181558", "CN", 1.0],  # 7 ambiguous date
+        [None, "73181558", "CN", 1.0],       # 8 missing date
+        [D, "7318", "CN", 1.0],              # 9 heading only
+        [D, None, "CN", 1.0],                # 10 missing CN
+        [D, "73181558", None, 1.0],          # 11 missing country
+        [D, "73181558", "CN", "5 m3"],       # 12 wrong unit
+        [D, "73181558", "CN", 1.0, "abc"],   # 13 text in SEE
+        [D, "73181558", "CN", 1.0, -1.0],    # 14 negative SEE
+    ]
+    data, findings = read_imports(_xlsx(tmp_path / "bad.xlsx", rows))
+    got = {(f.code, f.location.cell) for f in findings if f.severity is Severity.ERROR}
+    assert got == {
+        ("cbam-import-cn-unknown", "B2"), ("cbam-import-country-unknown", "C3"),
+        ("cbam-import-negative-mass", "D4"), ("cbam-import-missing-mass", "D5"),
+        ("cbam-import-not-a-number", "D6"), ("cbam-import-bad-date", "A7"),
+        ("cbam-import-missing-date", "A8"), ("cbam-import-cn-unknown", "B9"),
+        ("cbam-import-missing-cn", "B10"), ("cbam-import-missing-country", "C11"),
+        ("cbam-import-mass-unit", "D12"), ("cbam-import-not-a-number", "E13"),
+        ("cbam-import-negative-value", "E14"),
+    }
+    assert all(f.location.sheet == "Imports" for f in findings)
+    assert len(data.lines) == len(rows)            # no row dropped
+    assert all(not line.valid for line in data.lines)
+    result = assess_imports(data, 2026, read_findings=findings)
+    assert {line.status for line in result.lines} == {"invalid"}
+
+
+def test_units_kg_and_quarters(tmp_path: Path) -> None:
+    result = _run(tmp_path, [["2026-Q3", "72011011", "BR", "1,200 kg"],
+                             ["Q4 2026", "72011011", "BR", "2 t"],
+                             ["2026-05", "72011011", "BR", 3]])
+    assert [line.mass for line in result.lines] == [1.2, 2.0, 3.0]
+    assert [line.quarter for line in result.lines] == [3, 4, 2]
+
+
+def test_other_years_are_left_out(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[dt.date(2025, 12, 31), "72011011", "BR", 60.0],
+                             [dt.date(2026, 1, 2), "72011011", "BR", 10.0]])
+    assert [line.status for line in result.lines] == ["other-year", "exempt-de-minimis"]
+    assert "cbam-import-other-year" in _codes(result)
+
+
+def test_eu_origin_is_not_subject(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "72011011", "DE", 60.0]])
+    assert result.lines[0].status == "not-subject"
+    assert result.de_minimis.counted_mass_t == 0.0
+
+
+def test_year_choice(tmp_path: Path) -> None:
+    data, _ = read_imports(_xlsx(tmp_path / "y.xlsx", [[D, "72011011", "BR", 1.0],
+                                                       ["2027-Q1", "72011011", "BR", 1.0]]))
+    with pytest.raises(UsageError):
+        assess_imports(data)
+    with pytest.raises(UsageError):
+        assess_imports(data, 2025)
+    with pytest.raises(UsageError):
+        assess_imports(data, 2026, cscf=1.5)
+    assert assess_imports(data, 2027).year == 2027
+
+
+def test_missing_required_column(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "c.xlsx", [["72011011", "BR", 1.0]],
+                 head=["cn_code", "country", "net_mass"])
+    data, findings = read_imports(path)
+    assert data.lines == []
+    assert [f.code for f in findings] == ["cbam-import-missing-column"]
+
+
+def test_csv_reads_like_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "i.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["日期", "CN code", "原產國", "淨重"])
+        w.writerow(["2026-02-01", "7201 10 11", "Brazil", "60"])
+    data, findings = read_imports(path)
+    result = assess_imports(data, read_findings=findings)
+    assert result.lines[0].embedded_t == pytest.approx(60 * 1.478 * 1.10)
+    assert result.lines[0].country == "BR"
+
+
+# ------------------------------------------------------------------------- communication JSON
+
+def _communication(path: Path, products: list[dict], year: int = 2026) -> None:
+    path.write_text(json.dumps({"document_type": "cbam-communication",
+                                "period": {"year": year}, "products": products}), "utf-8")
+
+
+def test_communication_file(tmp_path: Path) -> None:
+    _communication(tmp_path / "hm.json", [
+        {"cn_code": "73181558", "name": "Hex bolts", "see_direct": 2.0, "see_indirect": 0.6,
+         "see_total": 2.6},
+        {"cn_code": "76042910", "name": "Profiles", "see_direct": 1.8, "see_indirect": 6.0}])
+    rows = [[D, "73181558", "CN", 40.0, None, None, None, "hm.json"],
+            [D, "76042910", "CN", 20.0, None, None, None, "hm.json"],
+            [D, "73181520", "CN", 1.0, None, None, None, "hm.json"],
+            [D, "73181558", "CN", 1.0, None, None, None, "missing.json"],
+            [D, "73181558", "CN", 1.0, 2.0, None, None, "hm.json"]]
+    result = _run(tmp_path, rows)
+    bolts, profiles, *_ = result.lines
+    # Definitive rule: Annex II goods count direct emissions only (transitional see_total 2.6).
+    assert bolts.see_used == 2.0 and bolts.embedded_t == pytest.approx(80.0)
+    assert bolts.see_source == "hm.json#/products/0"
+    assert profiles.embedded_t == pytest.approx(20.0 * 1.8)
+    errors = {(f.code, f.location.cell) for f in result.findings
+              if f.severity is Severity.ERROR}
+    assert errors == {("cbam-import-communication-no-product", "H4"),
+                      ("cbam-import-communication-missing", "H5"),
+                      ("cbam-import-see-conflict", "H6")}
+
+
+def test_communication_other_period_and_ambiguity(tmp_path: Path) -> None:
+    _communication(tmp_path / "old.json", [
+        {"cn_code": "73181558", "name": "A", "see_direct": 2.0, "see_indirect": 0.1},
+        {"cn_code": "73181558", "name": "B", "see_direct": 3.0, "see_indirect": 0.1}], 2025)
+    _communication(tmp_path / "last_year.json", [
+        {"cn_code": "73181558", "name": "A", "see_direct": 2.0, "see_indirect": 0.1}], 2025)
+    (tmp_path / "bad.json").write_text("{not json", "utf-8")
+    result = _run(tmp_path, [[D, "73181558", "CN", 60.0, None, None, None, "old.json"],
+                             [D, "73181558", "CN", 1.0, None, None, None, "bad.json"],
+                             [D, "73181558", "CN", 1.0, None, None, None, "last_year.json"]])
+    codes = _codes(result)
+    assert {"cbam-import-communication-ambiguous", "cbam-import-communication-period",
+            "cbam-import-communication-unreadable"} <= codes
+
+
+# ------------------------------------------------------------------------- outputs
+
+def test_results_files_are_deterministic(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "72031000", "CN", 60.0], [D, "28041000", "IN", 1.0]],
+                  cscf=0.9)
+    a = write_imports_results(result, tmp_path / "a")
+    b = write_imports_results(result, tmp_path / "b")
+    assert [p.name for p in a] == ["cbam-imports.json", "cbam-imports-lines.csv",
+                                   "cbam-imports-groups.csv"]
+    for x, y in zip(a, b, strict=True):
+        assert x.read_bytes() == y.read_bytes()
+    doc = json.loads(a[0].read_text("utf-8"))
+    assert doc["year"] == 2026 and doc["parameters"]["cscf"] == 0.9
+    assert doc["totals"]["certificates_t"] == pytest.approx(
+        (60 * 1.325 * 1.1 - 0.975 * 0.9 * 0.397 * 60) + (17.74 * 1.1 - 0.975 * 0.9 * 5.089))
+    with a[1].open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 2
+
+
+def test_cbam_factor_schedule() -> None:
+    expected = {2025: None, 2026: 97.5, 2027: 95.0, 2028: 90.0, 2029: 77.5, 2030: 51.5,
+                2031: 39.0, 2032: 26.5, 2033: 14.0, 2034: 0.0, 2050: 0.0}
+    assert {y: cbam_factor_pct(y) for y in expected} == expected
+
+
+def test_faa_is_zero_from_2034(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[dt.date(2034, 1, 1), "28041000", "AU", 1.0]], year=2034,
+                  cscf=0.9)
+    assert result.lines[0].faa_t == 0.0
+    assert result.lines[0].certificates_t == pytest.approx(10.82 * 1.30)
+
+
+# ------------------------------------------------------------------------- template and sample
+
+def test_template_has_header_dropdown_and_reads_back_empty(tmp_path: Path) -> None:
+    path = write_imports_template(tmp_path / "t.xlsx")
+    data, findings = read_imports(path)
+    assert data.sheet == "Imports" and data.header_row == 1
+    assert list(data.columns) == list(COLUMNS)
+    assert [f.code for f in findings] == ["cbam-import-no-lines"]
+    with zipfile.ZipFile(path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+        instructions = zf.read("xl/sharedStrings.xml").decode()
+    assert "Lists!$A$2:$A$" in sheet
+    assert "微量豁免" in instructions and "De minimis" in instructions
+    with pytest.raises(UsageError):
+        write_imports_template(path)
+
+
+def test_sample_workbook(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_imports", Path(__file__).parent.parent / "samples" / "make_imports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    first = module.write(tmp_path / "a.xlsx")
+    second = module.write(tmp_path / "b.xlsx")
+    assert first.read_bytes() == second.read_bytes()
+    data, findings = read_imports(first)
+    assert not [f for f in findings if f.severity is Severity.ERROR]
+    result = assess_imports(data, read_findings=findings)
+    assert result.de_minimis.counted_mass_t == pytest.approx(18.4 + 16.2 + 9.6 + 12.0)
+    assert not result.de_minimis.exempt
+    assert "cbam-default-fallback-other" in _codes(result)
+    assert result.lines[-1].see_used == pytest.approx(17.74 * 1.10)
