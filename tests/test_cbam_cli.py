@@ -176,3 +176,39 @@ def test_stated_values_are_compared_with_a_recomputation():
     assert finding.code == "cbam-stated-differs"
     assert finding.location == where
     assert "827820" in finding.message
+
+
+def test_defaults_command_marks_up_and_falls_back():
+    res = runner.invoke(app, ["cbam", "defaults", "7201 10 11", "AU", "--year", "2027",
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    body = json.loads(res.stdout)
+    assert body["total"] == pytest.approx(2.790)
+    assert body["total_marked_up"] == pytest.approx(2.790 * 1.20)   # +20 % in 2027
+    res = runner.invoke(app, ["cbam", "defaults", "28041000", "VN", "--json"])
+    body = json.loads(res.stdout)
+    assert body["country_used"] == "OTHER"
+    assert body["total_marked_up"] == pytest.approx(17.74 * 1.10)
+    assert "cbam-default-fallback-other" in {f["code"] for f in body["findings"]}
+
+
+def test_defaults_command_rejects_unknown_codes_in_one_line():
+    res = runner.invoke(app, ["cbam", "defaults", "73181500", "CN"])
+    assert res.exit_code == 1
+    assert "Annex I" in res.output and "Traceback" not in res.output
+    res = runner.invoke(app, ["cbam", "defaults", "73181558", "Atlantis"])
+    assert res.exit_code == 1
+
+
+def test_imports_command_on_the_sample(tmp_path):
+    sample = SAMPLE.with_name("imports_2026.xlsx")
+    res = runner.invoke(app, ["cbam", "imports", str(sample), "--out", str(tmp_path),
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    body = json.loads(res.stdout)
+    assert body["de_minimis"]["exempt"] is False
+    groups = {(g["cn_code"], g["country"]): g for g in body["groups"]}
+    # Defaults with the 2026 mark-up of +10 %: pig iron BR 1.478, hydrogen "other" 17.74.
+    assert groups[("72011011", "BR")]["embedded_t"] == pytest.approx(12 * 1.478 * 1.10)
+    assert groups[("28041000", "IN")]["embedded_t"] == pytest.approx(0.8 * 17.74 * 1.10)
+    assert (tmp_path / "cbam-imports.json").exists()
