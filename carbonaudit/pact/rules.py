@@ -1,0 +1,244 @@
+"""Cross-field rules of PACT ProductFootprints that JSON Schema cannot express.
+
+The schemas (schemas/pact-v2.schema.json, pact-v3.schema.json) check shapes, types, enums,
+URN/UUID/date-time formats and that decimals are written as decimal strings.  This module adds
+what needs arithmetic or several fields at once: the sign of decimal strings, ranges of
+percentages and DQRs written as decimals, reference and validity period order, data quality
+required from 2025 (v2), packaging, geography exclusivity, the v3 biogenic balance, unknown
+fields and duplicate ids.  Every finding carries the JSON pointer of the offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from ..findings import Finding, Location, error, warning
+from ..schemas import load_schema, pointer
+
+# Sign constraints per version: field -> ">0", ">=0" or "<=0" (kg per declared unit etc.).
+_SIGNS = {
+    2: {
+        "unitaryProductAmount": ">0", "productMassPerDeclaredUnit": ">=0",
+        "pCfExcludingBiogenic": ">=0", "fossilGhgEmissions": ">=0",
+        "fossilCarbonContent": ">=0", "biogenicCarbonContent": ">=0",
+        "dLucGhgEmissions": ">=0", "otherBiogenicGhgEmissions": ">=0",
+        "iLucGhgEmissions": ">=0", "biogenicCarbonWithdrawal": "<=0",
+        "aircraftGhgEmissions": ">=0", "packagingGhgEmissions": ">=0",
+    },
+    3: {
+        "declaredUnitAmount": ">0", "productMassPerDeclaredUnit": ">=0",
+        "fossilGhgEmissions": ">=0", "fossilCarbonContent": ">=0",
+        **{k: ">=0" for k in (
+            "biogenicCarbonContent", "recycledCarbonContent", "landUseChangeGhgEmissions",
+            "landCarbonLeakage", "landManagementFossilGhgEmissions",
+            "landManagementBiogenicCO2Emissions", "biogenicNonCO2Emissions",
+            "landAreaOccupation", "aircraftGhgEmissions", "packagingGhgEmissions",
+            "packagingBiogenicCarbonContent", "outboundLogisticsGhgEmissions",
+            "ccuCarbonContent")},
+        **{k: "<=0" for k in ("landManagementBiogenicCO2Removals", "biogenicCO2Uptake",
+                              "ccsTechnologicalCO2Capture", "technologicalCO2Removals")},
+    },
+}
+# v3 writes percentages and DQRs as decimal strings, so their ranges are checked here.
+_V3_RANGES = {
+    ("exemptedEmissionsPercent",): (0, 100), ("primaryDataShare",): (0, 100),
+    ("dqi", "technologicalDQR"): (1, 3), ("dqi", "geographicalDQR"): (1, 3),
+    ("dqi", "temporalDQR"): (1, 3),
+}
+_GEOGRAPHY = ("geographyRegionOrSubregion", "geographyCountry", "geographyCountrySubdivision")
+_DQ_FROM = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)  # v2: both primaryDataShare and dqi from 2025
+_SIGN_TEXT = {">0": "greater than zero", ">=0": "zero or positive", "<=0": "zero or negative"}
+_SIGN_CODE = {">0": "pact-not-positive", ">=0": "pact-negative-value",
+              "<=0": "pact-positive-value"}
+
+
+def check_footprint(fp: dict, major: int, base: list, file: str | None = None) -> list[Finding]:
+    """Every rule finding for one footprint; `base` is its JSON path inside the document."""
+    pcf = fp.get("pcf") if isinstance(fp.get("pcf"), dict) else {}
+    ptr = _Pointer(base, file)
+    found = _unknown_fields(fp, pcf, major, ptr)
+    found += _signs(pcf, major, ptr)
+    if major == 3:
+        found += _ranges(pcf, ptr)
+        found += _biogenic_balance(pcf, ptr)
+    else:
+        found += _data_quality_v2(pcf, ptr)
+    found += _period_order(pcf, ("pcf",), "referencePeriodStart", "referencePeriodEnd",
+                           "pact-period-order", "reference period", ptr)
+    found += _period_order(fp, (), "validityPeriodStart", "validityPeriodEnd",
+                           "pact-validity-order", "validity period", ptr)
+    found += _packaging(pcf, ptr)
+    found += _geography(pcf, major, ptr)
+    return found
+
+
+def duplicate_ids(items: list, base: list, file: str | None = None) -> list[Finding]:
+    """The same footprint id twice in one document makes one of them unreachable."""
+    seen: dict[str, int] = {}
+    found = []
+    for i, fp in enumerate(items):
+        fid = fp.get("id") if isinstance(fp, dict) else None
+        if not isinstance(fid, str):
+            continue
+        if fid in seen:
+            found.append(error("pact-duplicate-id", f"Footprint id {fid} is also used by footprint "
+                               f"{seen[fid]}; every footprint needs its own id.",
+                               Location(file=file, pointer=pointer([*base, i, "id"]))))
+        else:
+            seen[fid] = i
+    return found
+
+
+class _Pointer:
+    def __init__(self, base: list, file: str | None) -> None:
+        self.base = base
+        self.file = file
+
+    def at(self, *path) -> Location:
+        return Location(file=self.file, pointer=pointer([*self.base, *path]) or "/")
+
+
+def decimal_value(text: object) -> Decimal | None:
+    """A PACT decimal string as Decimal; None when it is not one (the schema reports that)."""
+    if not isinstance(text, str) or not text or text[-1] == "." or "e" in text.lower():
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_datetime(text: object) -> dt.datetime | None:
+    """An RFC 3339 date-time with offset; None otherwise (the schema reports the format)."""
+    if not isinstance(text, str) or len(text) < 20 or text[10] not in "Tt":
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+def _unknown_fields(fp: dict, pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
+    # Unknown keys are usually typos of a real field (pCfExcludingBiogenic vs pcf...), which
+    # a lenient schema would let through silently; a warning keeps foreign extras readable.
+    schema = load_schema(f"pact-v{major}")
+    known_top = schema["properties"]
+    known_pcf = schema["properties"]["pcf"]["properties"]
+    found = []
+    for obj, known, path in ((fp, known_top, ()), (pcf, known_pcf, ("pcf",))):
+        for key in obj:
+            if key not in known:
+                found.append(warning(
+                    "pact-unknown-field",
+                    f"'{key}' is not a field of a PACT v{major} "
+                    f"{'CarbonFootprint' if path else 'ProductFootprint'}; check its spelling "
+                    "or move it into extensions.", ptr.at(*path, key)))
+    return found
+
+
+def _signs(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
+    found = []
+    for field, sign in _SIGNS[major].items():
+        value = decimal_value(pcf.get(field))
+        if value is None:
+            continue
+        ok = value > 0 if sign == ">0" else value >= 0 if sign == ">=0" else value <= 0
+        if not ok:
+            found.append(error(_SIGN_CODE[sign], f"{field} must be {_SIGN_TEXT[sign]}; it is "
+                               f"'{pcf[field]}'.", ptr.at("pcf", field)))
+    return found
+
+
+def _ranges(pcf: dict, ptr: _Pointer) -> list[Finding]:
+    found = []
+    for path, (low, high) in _V3_RANGES.items():
+        obj = pcf
+        for key in path[:-1]:
+            obj = obj.get(key) if isinstance(obj, dict) else None
+        raw = obj.get(path[-1]) if isinstance(obj, dict) else None
+        value = decimal_value(raw)
+        if value is not None and not low <= value <= high:
+            found.append(error("pact-out-of-range", f"{'.'.join(path)} must be between {low} "
+                               f"and {high}; it is '{raw}'.", ptr.at("pcf", *path)))
+    return found
+
+
+def _half_ulp(text: str) -> Decimal:
+    """Half a unit in the last written place: the rounding error a published value may carry."""
+    exponent = Decimal(text).as_tuple().exponent
+    return Decimal(5).scaleb(int(exponent) - 1)
+
+
+def _biogenic_balance(pcf: dict, ptr: _Pointer) -> list[Finding]:
+    excl_text = pcf.get("pcfExcludingBiogenicUptake")
+    incl_text = pcf.get("pcfIncludingBiogenicUptake")
+    uptake_text = pcf.get("biogenicCO2Uptake", "0")
+    excl, incl, uptake = (decimal_value(t) for t in (excl_text, incl_text, uptake_text))
+    if excl is None or incl is None or uptake is None:
+        return []
+    # Each value may be rounded to its last written digit, so the sum may be off by the sum
+    # of those half-units; anything beyond is a real inconsistency.
+    tolerance = sum(_half_ulp(t) for t in (excl_text, incl_text, uptake_text))
+    if abs(incl - (excl + uptake)) <= tolerance:
+        return []
+    return [warning(
+        "pact-biogenic-balance",
+        f"pcfIncludingBiogenicUptake ({incl_text}) should equal pcfExcludingBiogenicUptake "
+        f"({excl_text}) plus biogenicCO2Uptake ({uptake_text}) = {excl + uptake}.",
+        ptr.at("pcf", "pcfIncludingBiogenicUptake"))]
+
+
+def _includes_2025_or_later(pcf: dict) -> bool:
+    end = parse_datetime(pcf.get("referencePeriodEnd"))
+    return end is not None and end > _DQ_FROM
+
+
+def _data_quality_v2(pcf: dict, ptr: _Pointer) -> list[Finding]:
+    has_share, has_dqi = "primaryDataShare" in pcf, "dqi" in pcf
+    if _includes_2025_or_later(pcf):
+        return [error("pact-data-quality-required",
+                      f"{name} is required when the reference period includes 2025 or later "
+                      "(PACT v2: primaryDataShare and dqi both from 2025).", ptr.at("pcf", name))
+                for name, present in (("primaryDataShare", has_share), ("dqi", has_dqi))
+                if not present]
+    if not has_share and not has_dqi:
+        return [error("pact-data-quality-required", "At least one of primaryDataShare and dqi "
+                      "is required.", ptr.at("pcf"))]
+    return []
+
+
+def _period_order(obj: dict, path: tuple, start_key: str, end_key: str, code: str, what: str,
+                  ptr: _Pointer) -> list[Finding]:
+    start, end = parse_datetime(obj.get(start_key)), parse_datetime(obj.get(end_key))
+    if start is None or end is None or end > start:
+        return []
+    return [error(code, f"The {what} ends ({obj[end_key]}) before or when it starts "
+                  f"({obj[start_key]}); {end_key} must be after {start_key}.",
+                  ptr.at(*path, end_key))]
+
+
+def _packaging(pcf: dict, ptr: _Pointer) -> list[Finding]:
+    if pcf.get("packagingEmissionsIncluded") is False and "packagingGhgEmissions" in pcf:
+        return [error("pact-packaging-not-included", "packagingGhgEmissions must be left out "
+                      "when packagingEmissionsIncluded is false.",
+                      ptr.at("pcf", "packagingGhgEmissions"))]
+    return []
+
+
+def _geography(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
+    given = [k for k in _GEOGRAPHY if k in pcf]
+    if major == 2 and len(given) > 1:
+        return [error("pact-geography-conflict", f"Give only one of {', '.join(_GEOGRAPHY)}; "
+                      f"this footprint has {' and '.join(given)}.", ptr.at("pcf", given[1]))]
+    # v3 lets them be combined (its official example 1 gives all three), so there they only
+    # have to agree: the subdivision US-TX lies in the country US.
+    country, sub = pcf.get("geographyCountry"), pcf.get("geographyCountrySubdivision")
+    if major == 3 and isinstance(country, str) and isinstance(sub, str) \
+            and not sub.startswith(f"{country}-"):
+        return [error("pact-geography-conflict", f"geographyCountrySubdivision {sub} is not in "
+                      f"geographyCountry {country}.",
+                      ptr.at("pcf", "geographyCountrySubdivision"))]
+    return []
