@@ -37,11 +37,11 @@ def _register_subcommands() -> None:
     # Each lives in its own module (only typer at import time) to keep this file thin.
     from .cli_cbam import cbam_app
     from .cli_pact import pact_app
-    # from .cli_report import report  (registered once the report helper lands)
+    from .cli_report import report
 
     app.add_typer(cbam_app, name="cbam")
     app.add_typer(pact_app, name="pact")
-    # app.command("report")(report)
+    app.command("report")(report)
 
 FilesArg = Annotated[list[Path] | None, typer.Argument(
     help="Activity files (.xlsx or .csv); several files and sheets at once. "
@@ -120,6 +120,11 @@ def assess(
                                       "inventory.json and findings.json.")] = Path("out"),
     encoding: EncodingOpt = None,
     decimal_comma: DecimalOpt = False,
+    report: Annotated[str | None, typer.Option(
+        "--report", help="Also render reports from inventory.json: xlsx, pdf or xlsx,pdf.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en, zh-Hant, zh-Hans.")
+                    ] = "en",
     json_out: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -155,6 +160,10 @@ def assess(
                                        f"its schema ({problems[0].message})")
             step("writing outputs")
             written = write_assessment(result, doc, out)
+            if report:
+                from .cli_cbam import _render_reports
+
+                written.update(_render_reports(written["inventory"], report, lang, "report"))
     except CarbonAuditError as exc:
         raise _fail(exc) from None
     if json_out:

@@ -76,7 +76,8 @@ def assess(
         a = assess_installation(installation, regime=period, year=year)
         written = write_outputs(a, out)
         if report:
-            written.update(_render_reports(out / "cbam-communication.json", report, lang))
+            written.update(_render_reports(out / "cbam-communication.json", report, lang,
+                                           "cbam-report"))
     except CarbonAuditError as exc:
         raise _fail(exc) from None
     if json_out:
@@ -92,7 +93,8 @@ def assess(
     raise typer.Exit(_exit_code(a.findings, strict))
 
 
-def _render_reports(doc_path: Path, formats: str, lang: str) -> dict[str, Path]:
+def _render_reports(doc_path: Path, formats: str, lang: str, stem: str) -> dict[str, Path]:
+    """Render the just-written document as `<stem>-<lang>.<fmt>` beside it."""
     from .errors import UsageError
     from .reports.render import render_report
 
@@ -100,7 +102,7 @@ def _render_reports(doc_path: Path, formats: str, lang: str) -> dict[str, Path]:
     for fmt in (f.strip() for f in formats.split(",") if f.strip()):
         if fmt not in {"xlsx", "pdf"}:
             raise UsageError(f"--report takes xlsx, pdf or both, not {fmt!r}")
-        target = doc_path.with_name(f"cbam-report-{lang}.{fmt}")
+        target = doc_path.with_name(f"{stem}-{lang}.{fmt}")
         written[f"report_{fmt}"] = render_report(doc_path, fmt, target, lang=lang)
     return written
 

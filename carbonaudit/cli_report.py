@@ -1,0 +1,63 @@
+"""`carbonaudit report`: render a verifier-ready Excel or PDF report from inventory.json or
+cbam-communication.json.  Registered by cli.py as `app.command()(report)`; heavy libraries
+are imported inside the function so `carbonaudit --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import CarbonAuditError
+
+
+def report(
+    document: Annotated[Path, typer.Argument(
+        help="inventory.json (from `carbonaudit assess`) or cbam-communication.json "
+             "(from `carbonaudit cbam assess`).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx or pdf.")] = "pdf",
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Report language: en, zh-Hant or zh-Hans.")] = "en",
+    standard: Annotated[str, typer.Option(
+        "--standard", help="ghg-protocol (scopes first) or iso14064 (ISO 14064-1 "
+                           "categories first, ISO wording). Inventories only.")] = "ghg-protocol",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write (default: beside the document, "
+                               "report-<lang>.<format>).")] = None,
+    cjk_font: Annotated[Path | None, typer.Option(
+        "--cjk-font", help="Embed this TTF/TTC for Chinese text (default: the viewer's "
+                           "built-in CID font, nothing embedded).")] = None,
+) -> None:
+    """Render an Excel or PDF report from a validated report document, never recomputed.
+
+    Example: [bold]carbonaudit report out/inventory.json --format pdf --lang zh-Hant[/]
+    """
+    from .console import err
+    from .reports.render import InvalidDocument, render_report
+
+    target = output or document.with_name(f"report-{lang}.{fmt}")
+    try:
+        written = render_report(document, fmt, target, lang=lang, standard=standard,
+                                cjk_font=cjk_font)
+    except InvalidDocument as exc:
+        from rich.markup import escape
+
+        for f in exc.findings[:50]:
+            err.print(f"[red]{f.code}[/] {escape(f'{f.location.pointer}: {f.message}')}",
+                      markup=True, highlight=False, soft_wrap=True)
+        raise _fail(exc) from None
+    except CarbonAuditError as exc:
+        raise _fail(exc) from None
+    err.print(f"Wrote {written}", highlight=False, soft_wrap=True)
+
+
+def _fail(exc: CarbonAuditError) -> typer.Exit:
+    from rich.markup import escape
+
+    from .console import err
+
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
+              soft_wrap=True)
+    return typer.Exit(exc.exit_code)

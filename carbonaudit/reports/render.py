@@ -1,0 +1,158 @@
+"""Entry points: read a report document, refuse it unless it is valid, render xlsx or pdf.
+
+The document type comes from the document itself: `document_type: "cbam-communication"`
+is a CBAM communication, `carbonaudit.inventory` (or an object with the inventory's keys)
+is a GHG inventory.  Reports are drawn from the validated document only, never recomputed,
+so the workbook, the PDF and the JSON agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..errors import CarbonAuditError, InputUnreadable, UsageError
+
+FORMATS = ("xlsx", "pdf")
+STANDARDS = ("ghg-protocol", "iso14064")
+_INVENTORY_KEYS = {"totals_kgco2e", "scope_2", "by_iso_category"}
+
+
+class InvalidDocument(CarbonAuditError):
+    """The document fails its schema; `findings` holds one finding per violation."""
+
+    def __init__(self, kind: str, findings: list) -> None:
+        shown = "; ".join(f"{f.location.pointer}: {f.message}" for f in findings[:5])
+        more = f" (and {len(findings) - 5} more)" if len(findings) > 5 else ""
+        super().__init__(f"the {kind} document does not match its schema, so no report was "
+                         f"written: {shown}{more}")
+        self.findings = findings
+
+
+def document_kind(doc: dict) -> str:
+    """'cbam' or 'inventory'; UsageError for anything else."""
+    if not isinstance(doc, dict):
+        raise UsageError("a report document is a JSON object; this one is not")
+    if doc.get("document_type") == "cbam-communication":
+        return "cbam"
+    if doc.get("document_type") == "carbonaudit.inventory" or doc.keys() >= _INVENTORY_KEYS:
+        return "inventory"
+    raise UsageError("not a carbonaudit report document: expected inventory.json from "
+                     "`carbonaudit assess` or cbam-communication.json from "
+                     "`carbonaudit cbam assess`")
+
+
+def load_document(path: Path) -> tuple[dict, bytes]:
+    """The parsed JSON and its bytes; InputUnreadable when it cannot be read or parsed."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputUnreadable(str(path), exc.strerror or "cannot be read") from None
+    try:
+        return json.loads(raw.decode("utf-8-sig")), raw
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputUnreadable(str(path), f"not valid JSON ({exc})") from None
+
+
+def check_document(doc: dict) -> str:
+    """Validate doc against its schema; the kind, or InvalidDocument with the findings."""
+    from ..schemas import validate_document
+
+    kind = document_kind(doc)
+    schema = "cbam-communication" if kind == "cbam" else "inventory"
+    problems = validate_document(doc, schema)
+    if problems:
+        raise InvalidDocument(kind, problems)
+    return kind
+
+
+def render_report(doc_path: Path, fmt: str, out: Path, *, lang: str = "en",
+                  standard: str = "ghg-protocol", cjk_font: Path | None = None) -> Path:
+    """Render the document at doc_path as fmt (xlsx or pdf) to out; returns out."""
+    doc_path = Path(doc_path)
+    doc, raw = load_document(doc_path)
+    return render_document(doc, fmt, out, lang=lang, standard=standard, cjk_font=cjk_font,
+                           source=doc_path, doc_bytes=raw)
+
+
+def render_document(doc: dict, fmt: str, out: Path, *, lang: str = "en",
+                    standard: str = "ghg-protocol", cjk_font: Path | None = None,
+                    source: Path | None = None, doc_bytes: bytes | None = None) -> Path:
+    """Render a report document (already parsed) to out.
+
+    `source` is where the document was read from: results.csv and findings.json are looked
+    for beside it.  The footer hash is the SHA-256 of doc_bytes, or of the canonical
+    serialisation when the document did not come from a file.
+    """
+    _check_options(fmt, standard, cjk_font)
+    kind = check_document(doc)
+    view = build_view(doc, kind, fmt, lang=lang, standard=standard, source=source,
+                      doc_bytes=doc_bytes)
+    out = Path(out)
+    if source is not None and out.resolve() == Path(source).resolve():
+        raise UsageError(f"refusing to write the report over its input {out}")
+    if fmt == "xlsx":
+        from .excel import write_workbook
+
+        return write_workbook(view, out)
+    from .pdf import write_pdf
+
+    return write_pdf(view, out, cjk_font=cjk_font)
+
+
+def _check_options(fmt: str, standard: str, cjk_font: Path | None) -> None:
+    if fmt not in FORMATS:
+        raise UsageError(f"--format takes {' or '.join(FORMATS)}, not {fmt!r}")
+    if standard not in STANDARDS:
+        raise UsageError(f"--standard takes {' or '.join(STANDARDS)}, not {standard!r}")
+    if cjk_font is not None and not Path(cjk_font).is_file():
+        raise UsageError(f"--cjk-font: no such font file {cjk_font}")
+
+
+def document_hash(doc: dict, doc_bytes: bytes | None) -> str:
+    """SHA-256 of the document as read (or as carbonaudit would write it)."""
+    if doc_bytes is None:
+        from ..outputs import dumps
+
+        doc_bytes = dumps(doc)
+    return hashlib.sha256(doc_bytes).hexdigest()
+
+
+def command_line(source: Path | None, fmt: str, lang: str, standard: str) -> str:
+    """The report command as a person would retype it (file name only: paths vary)."""
+    name = source.name if source is not None else "<document>"
+    return f"carbonaudit report {name} --format {fmt} --lang {lang} --standard {standard}"
+
+
+def build_view(doc: dict, kind: str, fmt: str, *, lang: str, standard: str,
+               source: Path | None, doc_bytes: bytes | None):
+    """The ReportView both renderers draw."""
+    from .labels import Labels
+
+    labels = Labels(lang)
+    digest = document_hash(doc, doc_bytes)
+    command = command_line(source, fmt, lang, standard)
+    if kind == "cbam":
+        from .cbam_view import build
+
+        return build(doc, labels, standard, doc_hash=digest, command=command)
+    from .inventory_view import build
+
+    folder = Path(source).parent if source is not None else None
+    results = folder / "results.csv" if folder and (folder / "results.csv").is_file() else None
+    return build(doc, labels, standard, doc_hash=digest, command=command,
+                 findings=_findings_beside(folder), results_csv=results)
+
+
+def _findings_beside(folder: Path | None) -> list[dict] | None:
+    """findings.json's list when it sits beside the document and parses; else None."""
+    path = folder / "findings.json" if folder else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        found = json.loads(path.read_text("utf-8")).get("findings")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return [f for f in found if isinstance(f, dict)] if isinstance(found, list) else None

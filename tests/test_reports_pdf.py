@@ -1,0 +1,149 @@
+"""PDF reports: headline numbers, headings in each language, page count and footer, safe
+rendering of hostile text, reproducibility, and the `report` command's error handling."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_reports_excel import CBAM, HOSTILE, assess_sample
+
+from carbonaudit.reports import render_report
+from carbonaudit.reports.labels import LANGUAGES, Labels
+
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+@pytest.fixture(scope="module")
+def inventory(tmp_path_factory) -> Path:
+    return assess_sample(tmp_path_factory.mktemp("assess_pdf"))
+
+
+def pdf_pages(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [p.extract_text() for p in PdfReader(str(path)).pages]
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_headline_numbers_headings_and_pages(inventory, tmp_path, lang):
+    doc = json.loads(inventory.read_text("utf-8"))
+    out = render_report(inventory, "pdf", tmp_path / "r.pdf", lang=lang)
+    pages = pdf_pages(out)
+    text = flat("\n".join(pages))
+    L = Labels(lang)
+    tot = doc["totals_kgco2e"]
+    for key in ("scope_1", "scope_2_location", "scope_2_market", "scope_3"):
+        assert f"{tot[key] / 1000:,.3f}" in text, key
+    total = (tot["scope_1"] + tot["scope_2_location"] + tot["scope_3"]) / 1000
+    assert f"{total:,.3f}" in text
+    for key in ("chapter.summary", "chapter.breakdown", "chapter.methodology",
+                "chapter.quality", "chapter.factors", "chapter.provenance"):
+        assert flat(L(key)) in text, key
+    assert 6 <= len(pages) <= 16
+    for n, page in enumerate(pages, start=1):
+        assert flat(L("report.page", page=n)) in flat(page)
+    digest = __import__("hashlib").sha256(inventory.read_bytes()).hexdigest()
+    assert digest in flat(pages[-1])
+
+
+def test_top_sources_not_every_row(inventory, tmp_path):
+    doc = json.loads(inventory.read_text("utf-8"))
+    text = flat("\n".join(pdf_pages(render_report(inventory, "pdf", tmp_path / "r.pdf"))))
+    first = doc["top_sources"][0]
+    assert f"{first['kgco2e'] / 1000:,.3f}" in text
+    assert "CLPbill0512" not in text  # a result row's reference: rows stay in the workbook
+
+
+def test_same_document_same_pdf(inventory, tmp_path):
+    a = render_report(inventory, "pdf", tmp_path / "a.pdf", lang="zh-Hans")
+    b = render_report(inventory, "pdf", tmp_path / "b.pdf", lang="zh-Hans")
+    assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_company_name_renders_literally(inventory, tmp_path, name):
+    folder = tmp_path / "inv"
+    shutil.copytree(inventory.parent, folder)
+    doc = json.loads(inventory.read_text("utf-8"))
+    doc["organisation"]["name"] = name
+    doc["top_sources"][0]["site"] = name
+    (folder / "inventory.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    for lang in ("en", "zh-Hant"):
+        out = render_report(folder / "inventory.json", "pdf", tmp_path / f"{lang}.pdf", lang=lang)
+        assert flat(name)[:80] in flat(pdf_pages(out)[0])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_cbam_pdf(tmp_path, lang):
+    doc = json.loads(CBAM.read_text("utf-8"))
+    pages = pdf_pages(render_report(CBAM, "pdf", tmp_path / "c.pdf", lang=lang))
+    text = flat("\n".join(pages))
+    L = Labels(lang)
+    for key in ("chapter.products", "chapter.processes", "chapter.cbam_methodology",
+                "chapter.carbon_price", "chapter.quality"):
+        assert flat(L(key)) in text, key
+    p = doc["products"][0]
+    assert p["cn_code"] in text and f"{p['see_direct']:,.4f}" in text
+    assert f"{doc['totals_t']['direct']:,.3f}" in text
+    assert flat(doc["methodology"]["data_quality"]["general"]) in text
+    assert 4 <= len(pages) <= 10
+
+
+@pytest.mark.skipif(not CJK_FONT.is_file(), reason="no CJK TrueType font on this machine")
+def test_cjk_font_is_embedded(inventory, tmp_path):
+    from pypdf import PdfReader
+
+    out = render_report(inventory, "pdf", tmp_path / "r.pdf", lang="zh-Hant",
+                        cjk_font=CJK_FONT)
+    fonts = set()
+    for page in PdfReader(str(out)).pages:
+        for f in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert any("+" in f for f in fonts), fonts  # a subset (embedded) font
+    assert Labels("zh-Hant")("chapter.summary") in "".join(pdf_pages(out))
+
+
+def _run_report(args: list[str]):
+    import typer
+    from typer.testing import CliRunner
+
+    from carbonaudit.cli_report import report
+
+    app = typer.Typer()
+    app.command()(report)
+    return CliRunner().invoke(app, args)
+
+
+def test_command_writes_and_refuses_cleanly(inventory, tmp_path):
+    ok = _run_report([str(inventory), "--format", "pdf", "-o", str(tmp_path / "r.pdf")])
+    assert ok.exit_code == 0 and (tmp_path / "r.pdf").is_file()
+    bad = json.loads(inventory.read_text("utf-8"))
+    bad["rows"]["read"] = -1
+    (tmp_path / "bad.json").write_text(json.dumps(bad), "utf-8")
+    refused = _run_report([str(tmp_path / "bad.json"), "--format", "xlsx"])
+    assert refused.exit_code == 1 and "/rows/read" in refused.output
+    assert "Traceback" not in refused.output and not (tmp_path / "report-en.xlsx").exists()
+    missing = _run_report([str(tmp_path / "nope.json")])
+    assert missing.exit_code == 3
+    (tmp_path / "junk.json").write_text("{not json", "utf-8")
+    assert _run_report([str(tmp_path / "junk.json")]).exit_code == 3
+    assert _run_report([str(inventory), "--lang", "fr"]).exit_code == 2
+    assert _run_report([str(inventory), "--cjk-font", str(tmp_path / "x.ttf")]).exit_code == 2
+
+
+def test_report_command_import_is_light():
+    code = ("import sys, carbonaudit.cli_report; "
+            "print(any(m.split('.')[0] in ('reportlab', 'xlsxwriter', 'pandas') "
+            "for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
