@@ -368,6 +368,16 @@ def factors_units(json_out: JsonOpt = False) -> None:
     show(", ".join(units))
 
 
+def _write_template(writer, output: Path, overwrite: bool) -> None:
+    from .console import show
+
+    try:
+        path = writer(output, overwrite=overwrite)
+    except CarbonAuditError as exc:
+        raise _fail(exc) from None
+    show(f"Wrote {path}")
+
+
 @template_app.command("activity")
 def template_activity(
     output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
@@ -376,14 +386,9 @@ def template_activity(
 ) -> None:
     """Write a blank activity workbook with dropdowns, instructions (English and Chinese)
     and one example row."""
-    from .console import show
     from .template import write_activity_template
 
-    try:
-        path = write_activity_template(output, overwrite=overwrite)
-    except CarbonAuditError as exc:
-        raise _fail(exc) from None
-    show(f"Wrote {path}")
+    _write_template(write_activity_template, output, overwrite)
 
 
 @template_app.command("factors")
@@ -393,14 +398,9 @@ def template_factors(
     = False,
 ) -> None:
     """Write a blank user-factor workbook (your own factors override shipped ones by id)."""
-    from .console import show
     from .template import write_factor_template
 
-    try:
-        path = write_factor_template(output, overwrite=overwrite)
-    except CarbonAuditError as exc:
-        raise _fail(exc) from None
-    show(f"Wrote {path}")
+    _write_template(write_factor_template, output, overwrite)
 
 
 @template_app.command("installation")
@@ -414,13 +414,8 @@ def template_installation(
     waste gas / electricity flows, purchased precursors with supplier SEE or defaults, and
     carbon price paid.  Instructions in English and Chinese; dropdowns for every list."""
     from .cbam.workbook import write_installation_template
-    from .console import show
 
-    try:
-        path = write_installation_template(output, overwrite=overwrite)
-    except CarbonAuditError as exc:
-        raise _fail(exc) from None
-    show(f"Wrote {path}")
+    _write_template(write_installation_template, output, overwrite)
 
 
 @template_app.command("imports")
@@ -432,13 +427,8 @@ def template_imports(
     """Write a blank CBAM imports workbook for `carbonaudit cbam imports` (one row per
     import line: date, CN code, origin, net mass, supplier SEE or communication file)."""
     from .cbam.imports import write_imports_template
-    from .console import show
 
-    try:
-        path = write_imports_template(output, overwrite=overwrite)
-    except CarbonAuditError as exc:
-        raise _fail(exc) from None
-    show(f"Wrote {path}")
+    _write_template(write_imports_template, output, overwrite)
 
 
 @app.command()

@@ -677,70 +677,46 @@ def _precursor_value(cells: Cells, sheet: str, ref: str, name: str) -> object:
 # --------------------------------------------------------------------------- B_EmInst
 
 def _read_streams(cells: Cells) -> list[SourceStream]:
-    sheet = "B_EmInst"
-    streams = []
-    for row in STREAM_ROWS:
-        if all(cells.blank(sheet, f"{c}{row}") for c in STREAM_COLS.values()):
-            continue
-        where = Where(row=cells.loc(sheet, f"E{row}"),
-                      fields={k: cells.loc(sheet, f"{c}{row}") for k, c in STREAM_COLS.items()})
-        values = {}
-        for name, col in STREAM_COLS.items():
-            ref = f"{col}{row}"
-            if name == "method":
-                values[name] = cells.choice(sheet, ref, METHOD_SPELLING, "method")
-            elif name == "ad_unit":
-                values[name] = cells.choice(sheet, ref, AD_UNITS, "AD unit")
-            elif name == "ef_unit":
-                values[name] = cells.choice(sheet, ref, EF_UNITS, "EF unit")
-            elif name == "name":
-                values[name] = cells.text(sheet, ref)
-            else:
-                values[name] = cells.number(sheet, ref)
-        streams.append(SourceStream(id=f"SS{row - 16}", where=where, **values))
-    return streams
+    kinds = {"method": (METHOD_SPELLING, "method"), "ad_unit": (AD_UNITS, "AD unit"),
+             "ef_unit": (EF_UNITS, "EF unit"), "name": None}
+    return [SourceStream(id=f"SS{row - 16}", where=where, **values)
+            for row, where, values in _read_rows(cells, STREAM_ROWS, STREAM_COLS, kinds, "E")]
 
 
 def _read_pfc(cells: Cells) -> list[PfcSource]:
-    sheet = "B_EmInst"
-    sources = []
-    for row in PFC_ROWS:
-        if all(cells.blank(sheet, f"{c}{row}") for c in PFC_COLS.values()):
-            continue
-        where = Where(row=cells.loc(sheet, f"D{row}"),
-                      fields={k: cells.loc(sheet, f"{c}{row}") for k, c in PFC_COLS.items()})
-        values = {}
-        for name, col in PFC_COLS.items():
-            ref = f"{col}{row}"
-            if name == "method":
-                values[name] = cells.choice(sheet, ref, PFC_SPELLING, "PFC method")
-            elif name == "technology":
-                values[name] = cells.text(sheet, ref)
-            else:
-                values[name] = cells.number(sheet, ref)
-        sources.append(PfcSource(id=f"PFC{row - 97}", where=where, **values))
-    return sources
+    kinds = {"method": (PFC_SPELLING, "PFC method"), "technology": None}
+    return [PfcSource(id=f"PFC{row - 97}", where=where, **values)
+            for row, where, values in _read_rows(cells, PFC_ROWS, PFC_COLS, kinds, "D")]
 
 
 def _read_cems(cells: Cells) -> list[CemsSource]:
+    kinds = {"gas": (("CO2", "N2O"), "greenhouse gas"), "name": None}
+    return [CemsSource(id=f"CEMS{row - 112}", where=where, **values)
+            for row, where, values in _read_rows(cells, CEMS_ROWS, CEMS_COLS, kinds, "D")]
+
+
+def _read_rows(cells: Cells, rows, cols: dict[str, str], kinds: dict, row_col: str):
+    """Yield (row, Where, values) for each non-blank B_EmInst row.
+
+    `kinds` maps a field to None (free text) or (allowed spellings, label) for a drop-down;
+    any other field is a number.
+    """
     sheet = "B_EmInst"
-    sources = []
-    for row in CEMS_ROWS:
-        if all(cells.blank(sheet, f"{c}{row}") for c in CEMS_COLS.values()):
+    for row in rows:
+        if all(cells.blank(sheet, f"{c}{row}") for c in cols.values()):
             continue
-        where = Where(row=cells.loc(sheet, f"D{row}"),
-                      fields={k: cells.loc(sheet, f"{c}{row}") for k, c in CEMS_COLS.items()})
+        where = Where(row=cells.loc(sheet, f"{row_col}{row}"),
+                      fields={k: cells.loc(sheet, f"{c}{row}") for k, c in cols.items()})
         values = {}
-        for name, col in CEMS_COLS.items():
+        for name, col in cols.items():
             ref = f"{col}{row}"
-            if name == "gas":
-                values[name] = cells.choice(sheet, ref, ("CO2", "N2O"), "greenhouse gas")
-            elif name == "name":
+            if name not in kinds:
+                values[name] = cells.number(sheet, ref)
+            elif kinds[name] is None:
                 values[name] = cells.text(sheet, ref)
             else:
-                values[name] = cells.number(sheet, ref)
-        sources.append(CemsSource(id=f"CEMS{row - 112}", where=where, **values))
-    return sources
+                values[name] = cells.choice(sheet, ref, *kinds[name])
+        yield row, where, values
 
 
 # --------------------------------------------------------------------------- C and products
