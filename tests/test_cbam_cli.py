@@ -212,3 +212,31 @@ def test_imports_command_on_the_sample(tmp_path):
     assert groups[("72011011", "BR")]["embedded_t"] == pytest.approx(12 * 1.478 * 1.10)
     assert groups[("28041000", "IN")]["embedded_t"] == pytest.approx(0.8 * 17.74 * 1.10)
     assert (tmp_path / "cbam-imports.json").exists()
+
+
+def test_assess_with_reports_writes_both_formats(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["cbam", "assess", str(SAMPLE), "--out", str(out),
+                              "--report", "xlsx,pdf"])
+    assert res.exit_code == 0, res.output
+    text = "".join(page.extract_text() for page in PdfReader(out / "cbam-report-en.pdf").pages)
+    assert "73181558" in text
+    assert f"{FASTENER_SEE_DIRECT:.3f}" in text or f"{FASTENER_SEE_DIRECT:.4f}" in text
+    assert (out / "cbam-report-en.xlsx").stat().st_size > 0
+    bad = runner.invoke(app, ["cbam", "assess", str(SAMPLE), "--out", str(out),
+                              "--report", "docx"])
+    assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize("what", ["installation", "imports"])
+def test_template_commands_write_workbooks(tmp_path, what):
+    import python_calamine
+
+    path = tmp_path / f"{what}.xlsx"
+    res = runner.invoke(app, ["template", what, "-o", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "Instructions" in python_calamine.load_workbook(str(path)).sheet_names
+    again = runner.invoke(app, ["template", what, "-o", str(path)])
+    assert again.exit_code == 2            # never overwrites a filled-in file silently
