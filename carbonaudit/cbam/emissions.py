@@ -235,17 +235,7 @@ def _pfc_checks(p: PfcSource, label: str) -> list[Finding]:
         needed |= {"frequency": p.frequency, "duration": p.duration, "sef_cf4": p.sef_cf4}
     else:
         needed |= {"aeo": p.aeo, "current_efficiency": p.current_efficiency, "ovc": p.ovc}
-    missing = [k for k, v in needed.items() if not _num(v)]
-    out = []
-    if missing:
-        out.append(error("cbam-pfc-incomplete",
-                         f"{label} is incomplete: missing {', '.join(missing)}.",
-                         p.where.of(missing[0])))
-    negative = [k for k, v in needed.items() if _num(v) and v < 0]
-    if negative:
-        out.append(error("cbam-pfc-negative-value",
-                         f"{label}: {', '.join(negative)} must not be negative.",
-                         p.where.of(negative[0])))
+    out = _missing_or_negative("cbam-pfc", label, needed, p.where)
     if p.method == "overvoltage" and _num(p.current_efficiency) and not (
             0 < p.current_efficiency <= 1):
         out.append(error("cbam-pfc-current-efficiency",
@@ -293,18 +283,25 @@ def _cems_checks(c: CemsSource, label: str) -> list[Finding]:
                          f"{label}: greenhouse gas {c.gas!r} is not CO2 or N2O.",
                          c.where.of("gas")))
     needed = {"concentration": c.concentration, "hours": c.hours, "flow": c.flow}
-    missing = [k for k, v in needed.items() if not _num(v)]
-    if missing:
-        out.append(error("cbam-cems-incomplete",
-                         f"{label} is incomplete: missing {', '.join(missing)}.",
-                         c.where.of(missing[0])))
-    negative = [k for k, v in needed.items() if _num(v) and v < 0]
-    if negative:
-        out.append(error("cbam-cems-negative-value",
-                         f"{label}: {', '.join(negative)} must not be negative.",
-                         c.where.of(negative[0])))
+    out.extend(_missing_or_negative("cbam-cems", label, needed, c.where))
     if _num(c.biomass) and not 0 <= c.biomass <= 100:
         out.append(error("cbam-cems-percent-out-of-range",
                          f"{label}: biomass fraction {c.biomass:g} is outside 0-100 %.",
                          c.where.of("biomass")))
+    return out
+
+
+def _missing_or_negative(prefix: str, label: str, needed: dict, where) -> list[Finding]:
+    """`<prefix>-incomplete` for blank inputs, `<prefix>-negative-value` for negative ones."""
+    out = []
+    missing = [k for k, v in needed.items() if not _num(v)]
+    if missing:
+        out.append(error(f"{prefix}-incomplete",
+                         f"{label} is incomplete: missing {', '.join(missing)}.",
+                         where.of(missing[0])))
+    negative = [k for k, v in needed.items() if _num(v) and v < 0]
+    if negative:
+        out.append(error(f"{prefix}-negative-value",
+                         f"{label}: {', '.join(negative)} must not be negative.",
+                         where.of(negative[0])))
     return out
