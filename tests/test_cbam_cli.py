@@ -240,3 +240,39 @@ def test_template_commands_write_workbooks(tmp_path, what):
     assert "Instructions" in python_calamine.load_workbook(str(path)).sheet_names
     again = runner.invoke(app, ["template", what, "-o", str(path)])
     assert again.exit_code == 2            # never overwrites a filled-in file silently
+
+
+def test_communication_workbook_flag_must_be_true_or_false(tmp_path):
+    import openpyxl
+
+    _assess(tmp_path)
+    path = tmp_path / "comm.xlsx"
+    shutil.copy(tmp_path / "out" / "communication.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Products"]
+    col = [c.value for c in ws[1]].index("Indirect emissions counted") + 1
+    ws.cell(row=2, column=col).value = "yes"
+    wb.save(path)
+    res = runner.invoke(app, ["validate", "--kind", "cbam", str(path), "--json"])
+    letter = openpyxl.utils.get_column_letter(col)
+    found = {(f["code"], f["location"].get("cell")) for f in json.loads(res.stdout)["findings"]}
+    assert ("cbam-comm-not-a-boolean", f"{letter}2") in found
+    assert res.exit_code == 1
+
+
+def test_quantity_in_a_route_row_the_good_does_not_have_is_reported(tmp_path):
+    import openpyxl
+
+    from carbonaudit.cbam.official import read_official
+
+    official = tmp_path / "official.xlsx"
+    assert runner.invoke(app, ["cbam", "fill-template", str(SAMPLE), "-o",
+                               str(official)]).exit_code == 0
+    wb = openpyxl.load_workbook(official)
+    # P1 makes iron or steel products: one route, so only L16 is an active production row.
+    wb["D_Processes"]["L17"] = 10.0
+    wb.save(official)
+    inst, findings = read_official(official)
+    hits = [f for f in findings if f.code == "cbam-read-unknown-route"]
+    assert [f.location.cell for f in hits] == ["L17"]
+    assert inst.processes[0].production["route 2"] == 10.0

@@ -264,7 +264,12 @@ def _cell_value(value, kind: str, loc: Location, header: str, findings: list[Fin
                               f"{header} should be a number, found {value!r}", loc))
         return None
     if kind == "bool":
-        return value if isinstance(value, bool) else str(value).strip().upper() == "TRUE"
+        text = value if isinstance(value, bool) else str(value).strip().upper()
+        if text in (True, False, "TRUE", "FALSE"):
+            return text in (True, "TRUE")
+        findings.append(error("cbam-comm-not-a-boolean",
+                              f"{header} should be TRUE or FALSE, found {value!r}", loc))
+        return None
     if kind == "params":
         return dict(p.split(" = ", 1) for p in str(value).split("; ") if " = " in p)
     if kind == "text" and isinstance(value, float) and value.is_integer():

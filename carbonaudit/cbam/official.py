@@ -559,15 +559,8 @@ def _record_name(cells: Cells, sheet: str, ref: str, ident: str, good: str | Non
 def _read_process_block(cells: Cells, proc: Process, n: int) -> None:
     sheet = "D_Processes"
     offset = PROCESS_STRIDE * (n - 1)
-    routes = _good_routes(proc.good)
-    for i in range(MAX_ROUTES):
-        ref = f"L{PROCESS_PRODUCTION_ROW + offset + i}"
-        value = cells.number(sheet, ref)
-        if value is None:
-            continue
-        route = routes[i] if i < len(routes) else f"route {i + 1}"
-        proc.production[route] = value
-        proc.where.fields[f"production.{route}"] = cells.loc(sheet, ref)
+    _read_route_quantities(cells, sheet, PROCESS_PRODUCTION_ROW + offset, proc.good,
+                           proc.production, proc.where, "production")
     for name, ref in PROCESS_CELLS.items():
         ref = shift(ref, offset)
         proc.where.fields[name] = cells.loc(sheet, ref)
@@ -578,6 +571,27 @@ def _read_process_block(cells: Cells, proc: Process, n: int) -> None:
         else:
             value = cells.number(sheet, ref)
         setattr(proc, name, value)
+
+
+def _read_route_quantities(cells: Cells, sheet: str, first_row: int, good: str | None,
+                           target: dict, where: Where, field: str) -> None:
+    """Quantities per production route from column L, one row per route of the good."""
+    routes = _good_routes(good)
+    for i in range(MAX_ROUTES):
+        ref = f"L{first_row + i}"
+        value = cells.number(sheet, ref)
+        if value is None:
+            continue
+        if i < len(routes):
+            route = routes[i]
+        else:  # a row the template keeps inactive for this good: keep it, but say so
+            route = f"route {i + 1}"
+            cells.findings.append(warning(
+                "cbam-read-unknown-route", f"{value:g} is entered in a row that has no "
+                f"production route for {good or 'this good'}; it is kept as {route!r}",
+                cells.loc(sheet, ref)))
+        target[route] = value
+        where.fields[f"{field}.{route}"] = cells.loc(sheet, ref)
 
 
 def _good_routes(good: str | None) -> tuple[str, ...]:
@@ -634,15 +648,8 @@ def _read_precursor_block(cells: Cells, prec: Precursor, k: int,
                           processes: list[Process]) -> None:
     sheet = "E_PurchPrec"
     offset = PRECURSOR_STRIDE * (k - 1)
-    routes = _good_routes(prec.good)
-    for i in range(MAX_ROUTES):
-        ref = f"L{PRECURSOR_PURCHASED_ROW + offset + i}"
-        value = cells.number(sheet, ref)
-        if value is None:
-            continue
-        route = routes[i] if i < len(routes) else f"route {i + 1}"
-        prec.purchased[route] = value
-        prec.where.fields[f"purchased.{route}"] = cells.loc(sheet, ref)
+    _read_route_quantities(cells, sheet, PRECURSOR_PURCHASED_ROW + offset, prec.good,
+                           prec.purchased, prec.where, "purchased")
     by_number = {int(p.id[1:]): p for p in processes}
     for j in range(len(PROCESS_ROWS)):
         ref = f"L{PRECURSOR_CONSUMED_ROW + offset + j}"

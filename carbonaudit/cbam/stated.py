@@ -72,7 +72,8 @@ def _our_values(inst: Installation, result) -> dict[str, float | None]:
         values[f"process:{p.name}:indirect"] = p.attributed_indirect
         values[f"process:{p.name}:see_direct"] = p.see_direct
         values[f"process:{p.name}:see_indirect"] = p.see_indirect
-    for product, res in zip(inst.products, result.products, strict=False):
+    # compute() yields exactly one result per product, in order
+    for product, res in zip(inst.products, result.products, strict=True):
         row = "".join(ch for ch in (product.where.row.cell or "") if ch.isdigit())
         if row:
             values[f"product:{row}:see_direct"] = res.see_direct
