@@ -114,8 +114,10 @@ CASES = [
     ("v2_full", "pcf/dqi", DELETE, "pact-data-quality-required", "/data/0/pcf/dqi"),
     ("v3_full", "pcf/primaryDataShare", "100.5", "pact-out-of-range",
      "/data/0/pcf/primaryDataShare"),
-    ("v3_full", "pcf/dqi/temporalDQR", "3.5", "pact-out-of-range",
+    ("v3_full", "pcf/dqi/temporalDQR", "5.5", "pact-out-of-range",
      "/data/0/pcf/dqi/temporalDQR"),
+    ("v3_full", "pcf/dqi/geographicalDQR", "0.9", "pact-out-of-range",
+     "/data/0/pcf/dqi/geographicalDQR"),
     ("v2_full", "pcf/dqi/temporalDQR", 0.5, "pact-out-of-range", "/data/0/pcf/dqi/temporalDQR"),
     ("v2_full", "pcf/exemptedEmissionsPercent", 101, "pact-out-of-range",
      "/data/0/pcf/exemptedEmissionsPercent"),
@@ -139,6 +141,16 @@ def test_each_constraint_has_a_finding(fixture, path, value, code, where):
     found = validate_footprints({"data": [mutate(load(fixture), path, value)]})
     assert (code, where) in errors(found), codes(found)
     assert all(f.message and f.code.startswith("pact-") for f in found)
+
+
+def test_v3_dqr_scale_is_one_to_five():
+    # PACT v3: each DQR "MUST be between 1 and 5 inclusive" (v2 used 1 to 3).
+    fp = load("v3_full")
+    fp["pcf"]["dqi"] = {"technologicalDQR": "1", "geographicalDQR": "4.1", "temporalDQR": "5"}
+    assert validate_footprints(fp) == []
+    fp2 = load("v2_full")
+    fp2["pcf"]["dqi"]["geographicalDQR"] = 4.1
+    assert errors(validate_footprints(fp2)) == [("pact-out-of-range", "/pcf/dqi/geographicalDQR")]
 
 
 def test_v2_before_2025_needs_only_one_of_share_and_dqi():

@@ -41,10 +41,12 @@ _SIGNS = {
     },
 }
 # v3 writes percentages and DQRs as decimal strings, so their ranges are checked here.
+# v3 rates data quality from 1 to 5 ("MUST be between 1 and 5 inclusive"; its official
+# examples use 3.2 and 4.1); v2's schema keeps 1 to 3.
 _V3_RANGES = {
     ("exemptedEmissionsPercent",): (0, 100), ("primaryDataShare",): (0, 100),
-    ("dqi", "technologicalDQR"): (1, 3), ("dqi", "geographicalDQR"): (1, 3),
-    ("dqi", "temporalDQR"): (1, 3),
+    ("dqi", "technologicalDQR"): (1, 5), ("dqi", "geographicalDQR"): (1, 5),
+    ("dqi", "temporalDQR"): (1, 5),
 }
 _GEOGRAPHY = ("geographyRegionOrSubregion", "geographyCountry", "geographyCountrySubdivision")
 _DQ_FROM = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)  # v2: both primaryDataShare and dqi from 2025
