@@ -52,10 +52,18 @@ def atomic_write(path: Path, data: bytes | None = None, protected: set[Path] = f
                 fh.write(data)
         if writer is not None:
             writer(tmp)
+        give_normal_permissions(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def give_normal_permissions(path: str | Path) -> None:
+    """mkstemp creates 0600 files; an output should be as readable as any file the user makes."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
 
 
 def write_csv(frame, path: str) -> None:

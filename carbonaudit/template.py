@@ -25,6 +25,7 @@ from carbonaudit.columns import CANONICAL
 from carbonaudit.errors import UsageError
 from carbonaudit.factors.library import FACTOR_COLUMNS
 from carbonaudit.findings import column_letter
+from carbonaudit.outputs import give_normal_permissions
 from carbonaudit.vocab import ACTIVITIES, ITEM_ALIASES, SECTORS
 
 LANGS = ("en", "zh-Hant", "zh-Hans")
@@ -164,19 +165,12 @@ def atomic_workbook(path: Path, *, overwrite: bool = False,
             workbook.set_properties(properties)
         yield workbook
         workbook.close()
-        # mkstemp creates 0600 files; give the workbook the permissions a normal file gets.
-        os.chmod(tmp_name, 0o666 & ~_current_umask())
+        give_normal_permissions(tmp_name)
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _check_lang(lang: str) -> None:

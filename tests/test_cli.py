@@ -58,6 +58,19 @@ def test_assess_writes_three_files_and_json(tmp_path):
     assert len(rows) == 3 and rows[0][:4] == ["source_file", "sheet", "row", "status"]
 
 
+def test_assess_outputs_get_the_permissions_of_a_normal_file(tmp_path):
+    import os
+
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["assess", str(write(tmp_path, GOOD)), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    mask = os.umask(0)
+    os.umask(mask)
+    # atomic writes go through mkstemp (0600); colleagues must still be able to read results
+    for name in ("results.csv", "inventory.json", "findings.json"):
+        assert (out / name).stat().st_mode & 0o777 == 0o666 & ~mask, name
+
+
 def test_assess_exit_1_on_rejected_rows_and_strict(tmp_path):
     bad = write(tmp_path, GOOD + "stationary_combustion,natural_gas,abc,TJ,F,2025-01-01,\n")
     r = runner.invoke(app, ["assess", str(bad), "--out", str(tmp_path / "o")])
