@@ -14,7 +14,7 @@ import typer
 from typer.testing import CliRunner
 
 from carbonaudit.pact.export import export_footprints
-from carbonaudit.pact.products import read_products
+from carbonaudit.pact.products import products_from_records, read_products
 from carbonaudit.pact.validate import validate_footprints
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pact"
@@ -165,6 +165,16 @@ def test_bad_sheet_values(extra, code):
     assert fps == []
     assert code in [f.code for f in found]
     assert all(f.location.cell or f.location.pointer for f in found)
+
+
+@pytest.mark.parametrize("spec", ["2.3", "3.0"])
+def test_sheet_with_two_geographies_is_refused_at_the_cell(spec):
+    row = product(1, allocation="mass", mass_kg=10.0, geography_country="CN",
+                  geography_subdivision="CN-GD")
+    fps, found = export_footprints(INVENTORY, [row], spec)
+    assert fps == []
+    subdivision = products_from_records([row]).columns["geography_subdivision"]
+    assert cells(found) == [("pact-geography-conflict", f"{subdivision}2")]
 
 
 def test_mixed_methods_and_shares_over_100():

@@ -107,7 +107,7 @@ CASES = [
      "/data/0/pcf/packagingGhgEmissions"),
     ("v2_full", "pcf/geographyRegionOrSubregion", "Eastern Asia", "pact-geography-conflict",
      "/data/0/pcf/geographyCountry"),
-    ("v3_full", "pcf/geographyCountrySubdivision", "US-TX", "pact-geography-conflict",
+    ("v3_full", "pcf/geographyCountry", "US", "pact-geography-conflict",
      "/data/0/pcf/geographyCountrySubdivision"),
     ("v2_full", "pcf/primaryDataShare", DELETE, "pact-data-quality-required",
      "/data/0/pcf/primaryDataShare"),
@@ -141,6 +141,24 @@ def test_each_constraint_has_a_finding(fixture, path, value, code, where):
     found = validate_footprints({"data": [mutate(load(fixture), path, value)]})
     assert (code, where) in errors(found), codes(found)
     assert all(f.message and f.code.startswith("pact-") for f in found)
+
+
+@pytest.mark.parametrize("geo", [{"geographyRegionOrSubregion": "Eastern Asia"},
+                                 {"geographyCountry": "CN"}, {}])
+def test_v3_each_geography_alone_is_valid(geo):
+    fp = load("v3_full")
+    del fp["pcf"]["geographyCountrySubdivision"]
+    fp["pcf"].update(geo)
+    assert validate_footprints(fp) == []
+
+
+def test_v3_combined_geography_is_a_warning():
+    # v3 text: one granularity per footprint; its official examples combine all three.
+    fp = load("v3_full")
+    fp["pcf"].update(geographyRegionOrSubregion="Eastern Asia", geographyCountry="CN")
+    found = validate_footprints(fp)
+    assert codes(found) == [("pact-geography-combined", "/pcf/geographyCountry")]
+    assert str(found[0].severity) == "warning"
 
 
 def test_v3_dqr_scale_is_one_to_five():

@@ -475,6 +475,12 @@ def _shared_pcf(row: ProductRow, b: Basis, sheet: ProductSheet, found: list[Find
         ("geographyCountry", "country"), ("geographyRegionOrSubregion", "region"),
         ("geographyCountrySubdivision", "subdivision"))}
     geo = {k: g for k, g in geo.items() if g is not None}
+    if len(geo) > 1:  # PACT: one granularity (region, country or subdivision) per footprint
+        columns = [c for c in ("geography_region", "geography_country", "geography_subdivision")
+                   if row.get(c) is not None]
+        found.append(error("pact-geography-conflict", f"Fill only one of {', '.join(columns)}: "
+                           "a footprint is for one region, one country or one subdivision.",
+                           sheet.loc(row, columns[1])))
     if not geo and b.country:
         geo = {"geographyCountry": b.country}
     uptake = row.get("biogenic_co2_uptake")

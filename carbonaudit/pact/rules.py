@@ -235,12 +235,20 @@ def _geography(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
     if major == 2 and len(given) > 1:
         return [error("pact-geography-conflict", f"Give only one of {', '.join(_GEOGRAPHY)}; "
                       f"this footprint has {' and '.join(given)}.", ptr.at("pcf", given[1]))]
-    # v3 lets them be combined (its official example 1 gives all three), so there they only
-    # have to agree: the subdivision US-TX lies in the country US.
+    if major == 2:
+        return []
+    # v3's text says the same (one granularity, the other two undefined), but its OpenAPI
+    # leaves that rule commented out and its official examples 1-3 give all three: a
+    # warning, so such files still pass.  Combined fields must at least agree.
+    found = []
+    if len(given) > 1:
+        found.append(warning(
+            "pact-geography-combined", f"PACT v3 defines one geographic granularity per "
+            f"footprint; this one has {' and '.join(given)}. Keep only the most specific one "
+            "unless the recipient accepts combined fields.", ptr.at("pcf", given[1])))
     country, sub = pcf.get("geographyCountry"), pcf.get("geographyCountrySubdivision")
-    if major == 3 and isinstance(country, str) and isinstance(sub, str) \
-            and not sub.startswith(f"{country}-"):
-        return [error("pact-geography-conflict", f"geographyCountrySubdivision {sub} is not in "
-                      f"geographyCountry {country}.",
-                      ptr.at("pcf", "geographyCountrySubdivision"))]
-    return []
+    if isinstance(country, str) and isinstance(sub, str) and not sub.startswith(f"{country}-"):
+        found.append(error("pact-geography-conflict", f"geographyCountrySubdivision {sub} is "
+                           f"not in geographyCountry {country}.",
+                           ptr.at("pcf", "geographyCountrySubdivision")))
+    return found
