@@ -276,3 +276,26 @@ def test_quantity_in_a_route_row_the_good_does_not_have_is_reported(tmp_path):
     hits = [f for f in findings if f.code == "cbam-read-unknown-route"]
     assert [f.location.cell for f in hits] == ["L17"]
     assert inst.processes[0].production["route 2"] == 10.0
+
+
+@pytest.mark.parametrize("blank", ["ours", "official"])
+def test_blank_workbook_gives_findings_not_a_traceback(tmp_path, blank):
+    # An installation without a reporting period used to crash while writing the
+    # communication workbook (its creation date came from the period end).
+    if blank == "ours":
+        path = tmp_path / "blank.xlsx"
+        assert runner.invoke(app, ["template", "installation", "-o", str(path)]).exit_code == 0
+        period_cell = "B16"
+    else:
+        from carbonaudit.cbam.fill import default_template
+
+        path = default_template()          # the shipped blank Commission template
+        period_cell = "I9"
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["cbam", "assess", str(path), "--out", str(out), "--json"])
+    assert res.exit_code == 1, res.output
+    assert isinstance(res.exception, SystemExit)
+    found = {(f["code"], f["location"].get("cell"))
+             for f in json.loads(res.stdout)["findings"]}
+    assert ("cbam-period-missing", period_cell) in found
+    assert (out / "communication.xlsx").exists()

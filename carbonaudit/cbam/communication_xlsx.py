@@ -80,7 +80,7 @@ def write_communication_workbook(doc: dict, path: Path) -> Path:
     """Write the importer's workbook for a validated communication document."""
     from ..template import atomic_workbook
 
-    created = dt.datetime.fromisoformat(doc["period"]["end"])
+    created = _created(doc["period"])
     props = {"title": "CBAM communication of specific embedded emissions",
              "subject": doc["installation"].get("name") or "",
              "comments": f"carbonaudit {doc['tool_version']}; input sha256 "
@@ -92,6 +92,20 @@ def write_communication_workbook(doc: dict, path: Path) -> Path:
         _write_installation(wb.add_worksheet(INSTALLATION_SHEET), doc, fmt)
         _write_methodology(wb.add_worksheet(METHODOLOGY_SHEET), doc, fmt)
     return Path(path)
+
+
+def _created(period: dict) -> dt.datetime:
+    # The creation date comes from the data, never the clock (identical runs, identical
+    # bytes).  A workbook without a reporting period still gets written, with its findings,
+    # so fall back to the start, then to a fixed date.
+    for key in ("end", "start"):
+        value = period.get(key)
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value)
+            except ValueError:
+                continue
+    return dt.datetime(2000, 1, 1)
 
 
 def _formats(wb) -> dict:
