@@ -65,7 +65,8 @@ def export(
         if problem is not None:
             raise InputUnreadable(str(source), problem.message)
         sheet_doc, found = read_products(products, sheet)
-        footprints, more = export_footprints(doc, sheet_doc, spec, now=created)
+        footprints, more = export_footprints(doc, sheet_doc, spec, now=created,
+                                              source=str(source))
         found += more
         if footprints:
             text = json.dumps(footprints, indent=2, ensure_ascii=False) + "\n"

@@ -205,6 +205,43 @@ def test_biogenic_emissions_single_site_and_unattributable():
     assert num(fps[0]["pcf"]["pCfIncludingBiogenic"]) == pytest.approx(10.4)
 
 
+@pytest.mark.parametrize(("change", "where"), [
+    (lambda d: d.pop("by_site"), "/by_site"),
+    (lambda d: d.update(by_site="Plant A"), "/by_site"),
+    (lambda d: d["by_site"][0].pop("scope_1"), "/by_site/0/scope_1"),
+    (lambda d: d["by_site"][1].update(scope_3="6000"), "/by_site/1/scope_3"),
+    (lambda d: d.update(gwp_set="SAR"), "/gwp_set"),
+    (lambda d: d["by_scope3_category"][0].update(kgco2e=None), "/by_scope3_category/0/kgco2e"),
+])
+def test_inventory_of_the_wrong_shape_is_a_finding_at_its_pointer(change, where):
+    doc = copy.deepcopy(INVENTORY)
+    change(doc)
+    fps, found = export_footprints(doc, [product(1, allocation="mass", mass_kg=10.0)], "3.0",
+                                   source="inv.json")
+    assert fps == []
+    assert [(f.code, f.location.file, f.location.pointer) for f in found] == [
+        ("pact-input-invalid", "inv.json", where)]
+
+
+def test_cbam_communication_of_the_wrong_shape_is_a_finding_at_its_pointer():
+    doc = json.loads((FIXTURES / "cbam_communication.json").read_text(encoding="utf-8"))
+    doc["products"][1]["see_direct"] = "1.85"
+    fps, found = export_footprints(doc, cbam_rows(), "2.3")
+    assert fps == []
+    assert [(f.code, f.location.pointer) for f in found] == [
+        ("pact-input-invalid", "/products/1/see_direct")]
+
+
+def test_cbam_see_that_could_not_be_computed_is_not_exported_as_zero():
+    # COMMUNICATION.md: a number that cannot be computed is null (with a CBAM error).
+    doc = json.loads((FIXTURES / "cbam_communication.json").read_text(encoding="utf-8"))
+    doc["products"][1]["see_indirect"] = None
+    fps, found = export_footprints(doc, cbam_rows(), "3.0", source="comm.json")
+    assert [fp["productIds"] for fp in fps] == [["urn:pact:test.example:product:1"]]
+    assert [(f.code, f.location.file, f.location.pointer) for f in found] == [
+        ("pact-cbam-see-unknown", "comm.json", "/products/1/see_indirect")]
+
+
 def test_unknown_input_document():
     fps, found = export_footprints({"document_type": "something"}, [product(1)], "2.3")
     assert fps == [] and [f.code for f in found] == ["pact-unknown-input"]

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 
 from ..errors import UsageError
 from ..findings import Finding, Location, error, has_errors, warning
+from ..gwp import GWP_SETS
+from ..schemas import pointer
 from ..vocab import ACTIVITIES
 from .products import ProductRow, ProductSheet, products_from_records
 from .validate import validate_one
@@ -69,21 +72,31 @@ class Basis:
 
 def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
                       spec: str = "2.3", *, now: dt.datetime | str | None = None,
-                      ) -> tuple[list[dict], list[Finding]]:
-    """Footprints for every product row that has all it needs, and findings for the rest."""
+                      source: str | None = None) -> tuple[list[dict], list[Finding]]:
+    """Footprints for every product row that has all it needs, and findings for the rest.
+
+    `source` names the result document's file in findings about it.
+    """
     if spec not in SPECS:
         raise UsageError(f"unknown PACT version {spec!r}; choose 2.3 or 3.0")
     sheet = products if isinstance(products, ProductSheet) else products_from_records(products)
-    found: list[Finding] = []
     kind = result_doc.get("document_type") if isinstance(result_doc, dict) else None
-    if kind == "cbam-communication":
-        bases = _cbam_bases(result_doc, sheet, spec, found)
-    elif kind == "carbonaudit.inventory":
-        bases = _inventory_bases(result_doc, sheet, found)
-    else:
+    if kind not in INPUT_SHAPES:
         return [], [error("pact-unknown-input", "The result document is neither a carbonaudit "
                           "inventory (inventory.json) nor a CBAM communication "
-                          "(cbam-communication.json).", Location(pointer="/document_type"))]
+                          "(cbam-communication.json).",
+                          Location(file=source, pointer="/document_type"))]
+    found = input_shape_findings(result_doc, kind, source)
+    if found:
+        return [], found
+    if kind == "cbam-communication":
+        bases = _cbam_bases(result_doc, sheet, spec, found)
+    else:
+        bases = _inventory_bases(result_doc, sheet, found)
+    # Findings about the result document (a JSON pointer, no file yet) name its file.
+    found = [replace(f, location=replace(f.location, file=source))
+             if f.location.pointer is not None and f.location.file is None else f
+             for f in found]
     footprints = []
     for row in sheet.rows:
         if row.row not in bases:
@@ -93,6 +106,79 @@ def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
         if fp is not None:
             footprints.append(fp)
     return footprints, found
+
+
+# ---------------------------------------------------------------------------------------------
+# The result document's shape
+
+_NUM = {"type": "number"}
+_NUM_OR_NULL = {"type": ["number", "null"]}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+
+
+def _LIST_OF(item: dict) -> dict:  # noqa: N802 - reads as a type in the shapes below
+    return {"type": "array", "items": item}
+
+
+# Only the fields export reads, with the types it relies on: a hand-edited or foreign file
+# of the wrong shape becomes findings at JSON pointers instead of a traceback.  The full
+# document schemas (inventory, cbam-communication) require much that export never reads.
+INPUT_SHAPES = {
+    "carbonaudit.inventory": {"type": "object", "properties": {
+        "gwp_set": {"enum": list(GWP_SETS) + [None]},
+        "organisation": {"type": "object", "properties": {"name": _TEXT_OR_NULL}},
+        "totals_kgco2e": {"type": "object",
+                          "properties": {"biogenic_co2_outside_scopes": _NUM_OR_NULL}},
+        "by_gas": {"type": "object", "properties": {"ch4_nonfossil_kg": _NUM_OR_NULL}},
+        "by_site": _LIST_OF({"type": "object", "required": [
+            "site", "scope_1", "scope_2_location", "scope_2_market", "scope_3"], "properties": {
+            "site": {"type": "string"}, "scope_1": _NUM, "scope_2_location": _NUM,
+            "scope_2_market": _NUM, "scope_3": _NUM}}),
+        "by_scope3_category": _LIST_OF({"type": "object", "required": [
+            "category", "kgco2e"], "properties": {"category": {"type": "integer"},
+                                                  "label": {"type": "string"},
+                                                  "kgco2e": _NUM}}),
+        "top_sources": _LIST_OF({"type": "object", "required": ["site", "activity", "kgco2e"],
+                                 "properties": {"site": _TEXT_OR_NULL,
+                                                "activity": {"type": "string"},
+                                                "kgco2e": _NUM}}),
+    }, "required": ["by_site"]},
+    "cbam-communication": {"type": "object", "properties": {
+        "installation": {"type": "object", "properties": {"country": _TEXT_OR_NULL}},
+        "totals_t": {"type": "object", "properties": {"biogenic_co2": _NUM_OR_NULL}},
+        "methodology": {"type": "object", "properties": {"gwp": {
+            "type": "object", "properties": {"N2O": _NUM_OR_NULL,
+                                             "source": _TEXT_OR_NULL}}}},
+        "products": _LIST_OF({"type": "object", "required": ["cn_code", "see_direct",
+                                                             "see_indirect"], "properties": {
+            "cn_code": {"type": ["string", "integer", "null"]}, "name": _TEXT_OR_NULL,
+            "process": _TEXT_OR_NULL, "unit": _TEXT_OR_NULL, "see_direct": _NUM_OR_NULL,
+            "see_indirect": _NUM_OR_NULL, "share_default_pct": _NUM_OR_NULL}}),
+    }, "required": ["products"]},
+}
+
+
+def input_shape_findings(doc: dict, kind: str, source: str | None) -> list[Finding]:
+    """`pact-input-invalid` at the JSON pointer of every value export cannot read."""
+    errs = sorted(_shape_validator(kind).iter_errors(doc),
+                  key=lambda e: [str(p) for p in e.absolute_path])
+    out = []
+    for e in errs:
+        path = list(e.absolute_path)
+        if e.validator == "required":  # point at the missing member itself
+            path.append(str(e.message).split("'")[1])
+        what = "a CBAM communication" if kind == "cbam-communication" else "an inventory"
+        out.append(error("pact-input-invalid", f"This is not {what} as carbonaudit writes "
+                         f"it: {e.message}. Re-run the assessment rather than editing the "
+                         "file.", Location(file=source, pointer=pointer(path) or "/")))
+    return out
+
+
+@cache
+def _shape_validator(kind: str):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(INPUT_SHAPES[kind])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,9 +201,11 @@ def _cbam_bases(doc: dict, sheet: ProductSheet, spec: str, found: list[Finding],
             continue
         if biogenic_t > 0 and not _cbam_biogenic_ok(row, sheet, spec, biogenic_t, found):
             continue
+        if not _cbam_see_known(product, goods.index(product), row, sheet, found):
+            continue
         electricity = str(product.get("unit", "")).endswith("/MWh")
         # t CO2e per t == kg CO2e per kg; t CO2e per MWh == kg CO2e per kWh.
-        per_base = float(product.get("see_direct") or 0) + float(product.get("see_indirect") or 0)
+        per_base = float(product["see_direct"]) + float(product["see_indirect"])
         unit = "kilowatt hour" if electricity else "kilogram"
         if not _unit_matches(row, sheet, unit, found):
             continue
@@ -159,6 +247,20 @@ def _cbam_product(row: ProductRow, goods: list[dict], sheet: ProductSheet,
                            f"products ({names}); name one in the cbam_product column.",
                            sheet.loc(row, "cn_code")))
     return None
+
+
+def _cbam_see_known(product: dict, index: int, row: ProductRow, sheet: ProductSheet,
+                    found: list[Finding]) -> bool:
+    # null is how the communication says "could not be computed" (its reason is a CBAM
+    # error finding); reading it as zero would publish a footprint of nothing.
+    missing = [k for k in ("see_direct", "see_indirect") if product.get(k) is None]
+    for key in missing:
+        found.append(error("pact-cbam-see-unknown", f"The CBAM result has no {key} for "
+                           f"{product.get('name')} (CN {product.get('cn_code')}): it could not "
+                           "be computed; fix the CBAM errors first. The product in row "
+                           f"{row.row} is not exported.",
+                           Location(pointer=f"/products/{index}/{key}")))
+    return not missing
 
 
 def _cbam_biogenic_ok(row: ProductRow, sheet: ProductSheet, spec: str, biogenic_t: float,
