@@ -23,6 +23,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,8 +283,8 @@ class _Cells:
     def empty(self, position: int) -> np.ndarray:
         if isinstance(self.data, pa.Table):
             return pc.equal(self.data.column(position), "").to_numpy().astype(bool, copy=False)
-        col = self.data.iloc[:, position]
-        return (col.isna() | (col == "")).to_numpy(dtype=bool)
+        # one hash lookup per cell: about half the time of isna() | eq("") on object cells
+        return self.data.iloc[:, position].isin(["", None, np.nan]).to_numpy(dtype=bool)
 
     def column(self, position: int, keep: np.ndarray) -> pd.Series:
         """Kept rows of one column, blank cells as ""; a column past the data is all blank."""
@@ -343,19 +344,26 @@ def _read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[
     tables: list[Table] = []
     findings: list[Finding] = []
     skipped_with_content = 0
-    for name in [sheet] if sheet is not None else names:
-        report(f"Reading {shown}: sheet {name}")
-        try:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise InputUnreadable(shown, f"sheet '{name}' could not be read ({exc})") from exc
-        table, sheet_findings, had_content = _sheet_table(path, source, name, rows,
-                                                          named=sheet is not None)
-        findings.extend(sheet_findings)
-        if table is not None:
-            tables.append(table)
-        elif had_content:
-            skipped_with_content += 1
+    wanted = [sheet] if sheet is not None else names
+    # calamine releases the GIL while it parses, so the formula scan (a second pass over
+    # each sheet's XML) runs beside it on the other core instead of after it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        formulas = {name: pool.submit(xlsx_safety.formula_cells_without_value, path, name)
+                    for name in wanted}
+        for name in wanted:
+            report(f"Reading {shown}: sheet {name}")
+            try:
+                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise InputUnreadable(shown, f"sheet '{name}' could not be read ({exc})"
+                                      ) from exc
+            table, sheet_findings, had_content = _sheet_table(
+                source, name, rows, formulas[name].result(), named=sheet is not None)
+            findings.extend(sheet_findings)
+            if table is not None:
+                tables.append(table)
+            elif had_content:
+                skipped_with_content += 1
     if not tables and sheet is None:
         findings = _promote_missing_headers(findings, shown, skipped_with_content)
     return tables, findings, source
@@ -380,8 +388,9 @@ def _promote_missing_headers(findings: list[Finding], shown: str,
     return findings
 
 
-def _sheet_table(path: Path, source: SourceFile, name: str, rows: list[list[object]],
-                 *, named: bool) -> tuple[Table | None, list[Finding], bool]:
+def _sheet_table(source: SourceFile, name: str, rows: list[list[object]],
+                 formula_refs: list[str], *, named: bool
+                 ) -> tuple[Table | None, list[Finding], bool]:
     def loc(cell: str) -> Location:
         return Location(file=source.path, sheet=name, cell=cell)
 
@@ -404,7 +413,7 @@ def _sheet_table(path: Path, source: SourceFile, name: str, rows: list[list[obje
     data = pd.DataFrame(rows[header.index + 1:], dtype=object)
     table, more = _build_table(source, name, header, layout, data, loc)
     findings.extend(more)
-    findings.extend(_formula_findings(path, table, layout, loc))
+    findings.extend(_formula_findings(formula_refs, table, layout, loc))
     return table, findings, True
 
 
@@ -412,10 +421,9 @@ _NO_HEADER = ("No header row found: none of the first 30 rows names at least two
               "columns (for example activity and quantity); add a header row above the data.")
 
 
-def _formula_findings(path: Path, table: Table, layout: _Layout,
+def _formula_findings(refs: list[str], table: Table, layout: _Layout,
                       loc: Callable[[str], Location]) -> list[Finding]:
     """Formulas with no cached result read as empty; never evaluate them, tell the user."""
-    refs = xlsx_safety.formula_cells_without_value(path, table.sheet)
     if not refs:
         return []
     by_letter = {column_letter(pos): name for name, pos in layout.positions.items()}
