@@ -177,6 +177,34 @@ def test_sheet_with_two_geographies_is_refused_at_the_cell(spec):
     assert cells(found) == [("pact-geography-conflict", f"{subdivision}2")]
 
 
+def test_a_product_listed_twice_is_not_exported():
+    # Two rows with one product id would give two footprints with the same id.
+    rows = [product(1, allocation="mass", mass_kg=10.0), product(2, allocation="mass",
+                                                               mass_kg=10.0),
+            product(1, allocation="mass", mass_kg=10.0, product_name="Copy")]
+    fps, found = export_footprints(INVENTORY, rows, "2.3")
+    # Product 2's mass share depends on whether the copy is real: its site stops too.
+    assert fps == []
+    allocation = products_from_records(rows).columns["allocation"]
+    assert cells(found) == [("pact-allocation-incomplete", f"{allocation}3"),
+                            ("pact-sheet-duplicate-product", "A4")]
+    doc = json.loads((FIXTURES / "cbam_communication.json").read_text(encoding="utf-8"))
+    rows = cbam_rows()
+    fps, found = export_footprints(doc, [*rows, rows[0]], "2.3")  # no allocation in CBAM
+    assert [fp["productIds"][0] for fp in fps] == ["urn:pact:test.example:product:2"]
+    assert cells(found) == [("pact-sheet-duplicate-product", "A4")]
+    assert validate_footprints(fps) == []
+
+
+def test_header_without_products(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("title\n\nproduct_id,site\n", encoding="utf-8")
+    sheet, found = read_products(path)
+    fps, more = export_footprints(INVENTORY, sheet, "3.0")
+    assert fps == [] and found == []
+    assert [(f.code, f.location.cell) for f in more] == [("pact-sheet-no-products", "A3")]
+
+
 def test_mixed_methods_and_shares_over_100():
     rows = [product(1, allocation="mass", mass_kg=1.0), product(2, allocation="share",
                                                                   share_pct=50)]

@@ -89,23 +89,50 @@ def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
     found = input_shape_findings(result_doc, kind, source)
     if found:
         return [], found
+    repeated = _repeated_products(sheet)
     if kind == "cbam-communication":
         bases = _cbam_bases(result_doc, sheet, spec, found)
     else:
-        bases = _inventory_bases(result_doc, sheet, found)
+        bases = _inventory_bases(result_doc, sheet, found, repeated)
     # Findings about the result document (a JSON pointer, no file yet) name its file.
     found = [replace(f, location=replace(f.location, file=source))
              if f.location.pointer is not None and f.location.file is None else f
              for f in found]
+    found += _sheet_problems(sheet)
     footprints = []
     for row in sheet.rows:
-        if row.row not in bases:
+        if row.row not in bases or row.row in repeated:
             continue
         fp, problems = _footprint(row, bases[row.row], sheet, spec, now)
         found += problems
         if fp is not None:
             footprints.append(fp)
     return footprints, found
+
+
+def _sheet_problems(sheet: ProductSheet) -> list[Finding]:
+    """A header with no product under it, and products listed twice."""
+    if not sheet.rows and sheet.columns:  # (no header at all is already a finding)
+        return [error("pact-sheet-no-products", "The products sheet has a header but no "
+                      "product rows under it.", sheet.loc(None, "product_id"))]
+    return [error("pact-sheet-duplicate-product", f"Product {first} is listed in rows "
+                  f"{', '.join(map(str, rows))}; a product needs one row (its footprint id is "
+                  "made from its first product id). None of them is exported.",
+                  sheet.loc(next(r for r in sheet.rows if r.row == rows[1]), "product_id"))
+            for first, rows in _product_rows(sheet).items() if len(rows) > 1]
+
+
+def _product_rows(sheet: ProductSheet) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for row in sheet.rows:
+        ids = row.list("product_id")
+        if ids:
+            out.setdefault(ids[0], []).append(row.row)
+    return out
+
+
+def _repeated_products(sheet: ProductSheet) -> set[int]:
+    return {r for rows in _product_rows(sheet).values() if len(rows) > 1 for r in rows}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +328,8 @@ def _unit_matches(row: ProductRow, sheet: ProductSheet, unit: str, found: list[F
 # Inventory
 
 
-def _inventory_bases(doc: dict, sheet: ProductSheet, found: list[Finding]) -> dict[int, Basis]:
+def _inventory_bases(doc: dict, sheet: ProductSheet, found: list[Finding],
+                     repeated: set[int]) -> dict[int, Basis]:
     period = _doc_period(doc.get("period"), found)
     if period is None:
         return {}
@@ -318,6 +346,11 @@ def _inventory_bases(doc: dict, sheet: ProductSheet, found: list[Finding]) -> di
             groups.setdefault(site, []).append(row)
     out = {}
     for site, rows in groups.items():
+        if any(row.row in repeated for row in rows):
+            # A product listed twice would take two shares; the others' shares are unknown.
+            _incomplete(site, rows, {r.row for r in rows if r.row not in repeated}, sheet,
+                        found)
+            continue
         shares = _shares(site, rows, sheet, found)
         warned = False
         for row in rows:
