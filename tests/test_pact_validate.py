@@ -212,6 +212,13 @@ def test_not_a_footprint_document(doc):
     assert errors(validate_footprints(doc)) == [("pact-not-a-footprint-document", "/")]
 
 
+@pytest.mark.parametrize(("doc", "where"), [([], "/"), ({"data": []}, "/data")])
+def test_document_without_footprints_is_a_warning(doc, where):
+    found = validate_footprints(doc)
+    assert codes(found) == [("pact-no-footprints", where)]
+    assert str(found[0].severity) == "warning"
+
+
 def test_array_item_that_is_not_an_object():
     assert errors(validate_footprints({"data": [load("v3_full"), 7]})) == [
         ("pact-not-an-object", "/data/1")]
@@ -225,13 +232,22 @@ def test_pact_kind_detects_and_reports(tmp_path):
                    encoding="utf-8")
     broken = tmp_path / "broken.json"
     broken.write_text('{"specVersion": "3.0.0", "pcf": ', encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"\n")
+    other = tmp_path / "other.json"
+    other.write_text('{"rows": [1, 2]}', encoding="utf-8")
     kind = PactKind()
     assert kind.detect(good) and kind.detect(bad)
     assert not kind.detect(tmp_path / "missing.json")
-    report = kind.validate([good, bad, broken], {})
+    report = kind.validate([good, bad, broken, empty, other], {})
     assert report.kind == "pact"
+    # other.json holds no footprint, so it adds none to the counts (was passing -1).
     assert report.rows == {"footprints": 3, "passing": 2, "failing": 1}
-    assert [i["path"] for i in report.inputs] == [str(good), str(bad), str(broken)]
+    assert [i["path"] for i in report.inputs] == [str(p) for p in (good, bad, broken, empty,
+                                                                  other)]
     got = {(f.code, f.location.file, f.location.pointer) for f in report.findings}
     assert ("pact-not-positive", str(bad), "/0/pcf/declaredUnitAmount") in got
     assert any(c == "pact-invalid-json" and f == str(broken) for c, f, _ in got)
+    assert ("pact-not-a-footprint-document", str(other), "/") in got
+    assert [f.message for f in report.findings if f.location.file == str(empty)] == [
+        "The file is empty; a PACT document is a JSON object or array."]

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ..errors import InputUnreadable
-from ..findings import Finding, Location, error
+from ..findings import Finding, Location, error, warning
 from ..schemas import pointer, validator
 from ..validate import ValidationReport
 from .rules import check_footprint, duplicate_ids
@@ -35,6 +35,9 @@ def validate_footprints(doc: object, file: str | None = None) -> list[Finding]:
         return [problem]
     if not isinstance(items, list):  # a lone footprint, at `base`
         return validate_one(items, base, file)
+    if not items:  # valid JSON, but nothing for a recipient to use
+        return [warning("pact-no-footprints", "The document holds no ProductFootprint.",
+                        Location(file=file, pointer=pointer(base) or "/"))]
     found = duplicate_ids(items, base, file)
     for i, fp in enumerate(items):
         found += validate_one(fp, [*base, i], file)
@@ -145,8 +148,10 @@ class PactKind:
                 continue
             found = validate_footprints(doc, str(p))
             findings += found
-            total += footprint_count(doc)
-            failing += len(_failing(found))
+            count = footprint_count(doc)
+            total += count
+            # A document that holds no footprint (not a PACT document) fails none of them.
+            failing += min(count, len(_failing(found)))
         return ValidationReport(self.name, findings, {"footprints": total, "passing":
                                                       total - failing, "failing": failing},
                                 inputs)
@@ -179,6 +184,9 @@ def load_json(path: Path) -> tuple[object, str, Finding | None]:
     except OSError as exc:
         raise InputUnreadable(shown, f"cannot open the file ({exc.strerror or exc})") from exc
     digest = hashlib.sha256(raw).hexdigest()
+    if not raw.strip():
+        return None, digest, error("pact-invalid-json", "The file is empty; a PACT document "
+                                   "is a JSON object or array.", Location(file=shown))
     try:
         return json.loads(raw.decode("utf-8-sig")), digest, None
     except UnicodeDecodeError:
