@@ -43,11 +43,11 @@ def export(
         "--json", help="Print exactly one JSON document on stdout.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
 ) -> None:
-    """Build PACT ProductFootprints and write those that validate; exits 1 when a product
-    could not be exported.
+    """Build PACT ProductFootprints from an inventory or a CBAM result.
 
-    Example: [bold]carbonaudit pact export --from out/inventory.json --product products.xlsx
-    --spec 3.0 -o footprints.json[/]
+    Writes the footprints that validate; exits 1 when a product could not be exported.
+
+    Example: [bold]carbonaudit pact export --from inventory.json --product p.xlsx -o fp.json[/]
     """
     import json
 
