@@ -58,7 +58,8 @@ def _empty_frame():
     import pandas as pd
 
     cols = ["_file", "_sheet", "_row", "_t", "activity_given", "item_given",
-            "quantity_given", "unit_given", "activity", "item", "quantity", "unit_expr",
+            "quantity_given", "unit_given", "unit_text", "activity", "item", "quantity",
+            "unit_expr",
             "period_start", "period_end", "supplier_factor", "scope_override",
             "scope3_override", "iso_override", "rejected", *TEXT_COLUMNS]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})

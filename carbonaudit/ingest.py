@@ -364,14 +364,14 @@ def _read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[
                 tables.append(table)
             elif had_content:
                 skipped_with_content += 1
-    if not tables and sheet is None:
-        findings = _promote_missing_headers(findings, shown, skipped_with_content)
+    if sheet is None and not any(len(t.df) for t in tables):
+        findings = _promote_missing_headers(findings, shown, skipped_with_content and not tables)
     return tables, findings, source
 
 
 def _promote_missing_headers(findings: list[Finding], shown: str,
                              skipped_with_content: int) -> list[Finding]:
-    """No sheet had a header: the skipped-sheet notes become one error for the file."""
+    """No sheet gave a single row: the skipped or empty-sheet notes become errors."""
     if skipped_with_content:
         findings.append(error(
             "no-header-row",
@@ -414,7 +414,16 @@ def _sheet_table(source: SourceFile, name: str, rows: list[list[object]],
     table, more = _build_table(source, name, header, layout, data, loc)
     findings.extend(more)
     findings.extend(_formula_findings(formula_refs, table, layout, loc))
+    if table.df.empty:
+        # Like an empty sheet: a note among other sheets, an error when it is all there is.
+        findings.append((error if named else info)(
+            "empty-sheet", _header_only(f"Sheet '{name}'", header), loc(f"A{header.index + 1}")))
     return table, findings, True
+
+
+def _header_only(what: str, header: _Header) -> str:
+    return (f"{what} has a header on row {header.index + 1} but no data rows under it; "
+            "add the activity rows below the header.")
 
 
 _NO_HEADER = ("No header row found: none of the first 30 rows names at least two activity "
@@ -475,6 +484,9 @@ def _read_csv(path: Path, shown: str, encoding: str | None,
                           line_ends[header.index], len(header.cells), quoted)
     table, more = _build_table(source, sheet, header, layout, data, loc)
     findings.extend(more)
+    if table.df.empty:
+        findings.append(error("empty-file", _header_only(sheet, header),
+                              loc(f"A{header.index + 1}")))
     return [table], findings, source
 
 

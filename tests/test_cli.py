@@ -86,6 +86,19 @@ def test_assess_exit_1_on_rejected_rows_and_strict(tmp_path):
                                "--strict"]).exit_code == 1
 
 
+def test_empty_and_header_only_files_are_errors_not_tracebacks(tmp_path):
+    for text in ("", "activity,quantity,unit\n"):
+        out = tmp_path / "out"
+        r = runner.invoke(app, ["assess", str(write(tmp_path, text)), "--out", str(out),
+                                "--json"])
+        assert r.exit_code == 1, r.output
+        doc = json.loads(r.stdout)
+        assert [f["code"] for f in doc["findings"]] == ["empty-file"]
+        assert doc["inventory"]["rows"]["read"] == 0
+        # results.csv still has its header, so the row accounting reads the same everywhere
+        assert (out / "results.csv").read_text(encoding="utf-8").startswith('"source_file"')
+
+
 def test_unreadable_input_exit_3_one_line(tmp_path):
     corrupt = tmp_path / "broken.xlsx"
     corrupt.write_bytes(b"this is not a zip file at all")

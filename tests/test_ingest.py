@@ -450,6 +450,35 @@ def test_empty_csv(tmp_path: Path) -> None:
         assert len(result.sources) == 1
 
 
+def test_header_without_rows_is_an_empty_file(tmp_path: Path) -> None:
+    path = _csv(tmp_path / "head.csv", "Fuel log 2025\nactivity,quantity,unit\n")
+    result = read_activity_files([path])
+    finding = _finding(result, "empty-file")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.cell == "A2" and "row 2" in finding.message
+
+
+def test_header_only_sheet_beside_data_is_a_note(tmp_path: Path) -> None:
+    path = _write_xlsx(tmp_path / "two.xlsx", {
+        "Data": {"A1": "activity", "B1": "quantity", "C1": "unit",
+                 "A2": "purchased_electricity", "B2": 10, "C2": "kWh"},
+        "Spare": {"A1": "activity", "B1": "quantity"},
+    })
+    result = read_activity_files([path])
+    note = _finding(result, "empty-sheet")
+    assert note.severity is Severity.INFO and note.location.sheet == "Spare"
+    assert sum(len(t.df) for t in result.tables) == 1
+
+
+def test_workbook_of_header_only_sheets_is_an_error(tmp_path: Path) -> None:
+    path = _write_xlsx(tmp_path / "blank.xlsx", {"Activity": {"A1": "activity", "B1": "quantity"},
+                                                 "Spare": {}})
+    result = read_activity_files([path])
+    found = [f for f in result.findings if f.code == "empty-sheet"]
+    assert {f.location.sheet for f in found} == {"Activity", "Spare"}
+    assert all(f.severity is Severity.ERROR for f in found)
+
+
 def test_csv_without_header(tmp_path: Path) -> None:
     path = _csv(tmp_path / "nohead.csv", "a,b,c\n1,2,3\n")
     result = read_activity_files([path])
