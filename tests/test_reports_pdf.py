@@ -147,3 +147,80 @@ def test_report_command_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def _lines(pages: list[str]) -> set[str]:
+    return {line.strip() for page in pages for line in page.splitlines() if line.strip()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_wide_tables_keep_codes_and_words_whole(tmp_path, lang):
+    """The 12- and 13-column CBAM tables once crushed CN codes into '731/815/58' and
+    words into 'Comb/ustion'; each cell must come out as one line of extracted text."""
+    doc = json.loads(CBAM.read_text("utf-8"))
+    lines = _lines(pdf_pages(render_report(CBAM, "pdf", tmp_path / "c.pdf", lang=lang)))
+    for p in doc["products"]:
+        assert p["cn_code"] in lines, p["cn_code"]
+        assert f"{p['see_direct']:,.4f}" in lines and f"{p['see_total']:,.4f}" in lines
+    for p in doc["processes"]:
+        assert p["id"] in lines and f"{p['total_production']:,.4f}" in lines
+    L = Labels(lang)
+    words = {w for line in lines for w in line.split()}
+    for s in doc["methodology"]["source_streams"]:
+        assert s["id"] in lines
+        method = L.get(f"method.kind.{s['method']}", s["method"])
+        assert set(method.split()) <= words if lang == "en" else method in "".join(lines)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_no_page_holds_only_a_heading(inventory, tmp_path, lang):
+    """A table too tall to keep with its chapter title once left the title alone on a page."""
+    L = Labels(lang)
+    out = render_report(inventory, "pdf", tmp_path / "r.pdf", lang=lang)
+    digest = __import__("hashlib").sha256(inventory.read_bytes()).hexdigest()
+    for n, page in enumerate(pdf_pages(out), start=1):
+        body = [line for line in page.splitlines() if line.strip()
+                and digest not in flat(line) and flat(line) != flat(L("report.page", page=n))]
+        assert len(body) > 2, (n, body)
+
+
+def test_small_values_get_decimal_axis_labels(tmp_path):
+    """SEE values of a few t CO2e/t: whole-number axis labels read 0, 0, 1, 2, 2."""
+    import re
+    import zipfile
+
+    doc = json.loads(CBAM.read_text("utf-8"))
+    top = max(max(p["see_direct"], p["see_indirect"]) for p in doc["products"])
+    assert 1 <= top < 10  # the fixture's SEE values: one decimal is enough and needed
+    lines = _lines(pdf_pages(render_report(CBAM, "pdf", tmp_path / "c.pdf")))
+    ticks = sorted(line for line in lines if re.fullmatch(r"\d\.\d", line))
+    assert len(ticks) >= 3 and ticks[0] == "0.0", ticks
+    xlsx = render_report(CBAM, "xlsx", tmp_path / "c.xlsx")
+    title = Labels("en")("chart.see")
+    with zipfile.ZipFile(xlsx) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")]
+    see = [c for c in charts if title.split(" (")[0] in c]
+    assert see and re.search(r'<c:valAx>.*?formatCode="#,##0\.0"', see[0], re.S)
+
+
+def test_same_cbam_document_same_bytes(tmp_path):
+    for fmt in ("pdf", "xlsx"):
+        a = render_report(CBAM, fmt, tmp_path / f"a.{fmt}", lang="zh-Hant")
+        b = render_report(CBAM, fmt, tmp_path / f"b.{fmt}", lang="zh-Hant")
+        assert a.read_bytes() == b.read_bytes(), fmt
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_installation_name_renders_literally(tmp_path, name):
+    from python_calamine import CalamineWorkbook
+
+    doc = json.loads(CBAM.read_text("utf-8"))
+    doc["installation"]["name"] = name
+    doc["products"][0]["name"] = name
+    path = tmp_path / "cbam.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    pdf = render_report(path, "pdf", tmp_path / "c.pdf", lang="zh-Hant")
+    assert flat(name)[:80] in flat(pdf_pages(pdf)[0])
+    xlsx = render_report(path, "xlsx", tmp_path / "c.xlsx")
+    summary = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("Summary").to_python()
+    assert summary[1][0] == name

@@ -6,7 +6,7 @@ font when it holds CJK characters and in Helvetica otherwise.
 
 from __future__ import annotations
 
-from .view import Chart
+from .view import Chart, axis_decimals
 
 PALETTE = ("#1F4E79", "#2E86C1", "#F39C12", "#27AE60", "#8E44AD", "#C0392B")
 _MAX_LABEL = 18
@@ -45,7 +45,7 @@ def _bars(chart: Chart):
         plot.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
         plot.bars[i].strokeColor = None
     if chart.kind == "bar" and len(chart.categories) <= 8:
-        plot.barLabelFormat = "{:,.0f}".format
+        plot.barLabelFormat = f"{{:,.{axis_decimals(chart)}f}}".format
         plot.barLabels.fontName = "Helvetica"
         plot.barLabels.fontSize = 6.5
         plot.barLabels.nudge = 6
@@ -74,7 +74,7 @@ def _style_axes(plot, chart: Chart, font_for) -> None:
 
     values = [v for _, series in chart.series for v in series]
     plot.valueAxis.valueMin = min(0.0, *values) if values else 0.0
-    plot.valueAxis.labelTextFormat = "{:,.0f}".format
+    plot.valueAxis.labelTextFormat = f"{{:,.{axis_decimals(chart)}f}}".format
     plot.valueAxis.labels.fontName = "Helvetica"
     plot.valueAxis.labels.fontSize = 7
     plot.valueAxis.visibleGrid = 1

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from ..outputs import atomic_write
-from .view import Chart, Column, ReportView, Table, Text
+from .view import Chart, Column, ReportView, Table, Text, axis_decimals
 
 NUMBER_FORMATS = {"t": "#,##0.000", "num": "#,##0.0000", "int": "#,##0", "pct": "0.00"}
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -165,7 +165,9 @@ class _SheetWriter:
                 series["marker"] = {"type": "circle", "size": 5}
             chart.add_series(series)
         chart.set_title({"name": ch.title, "name_font": {"size": 11}})
-        chart.set_y_axis({"name": ch.unit, "num_format": "#,##0", "major_gridlines":
+        decimals = axis_decimals(ch)
+        axis_format = "#,##0." + "0" * decimals if decimals else "#,##0"
+        chart.set_y_axis({"name": ch.unit, "num_format": axis_format, "major_gridlines":
                           {"visible": True, "line": {"color": "#D9D9D9"}}})
         chart.set_legend({"position": "bottom"} if len(ch.series) > 1 else {"none": True})
         chart.set_size({"width": 620, "height": 320})

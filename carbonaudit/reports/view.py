@@ -91,6 +91,13 @@ class ReportView:
     results_rows_expected: int = 0
 
 
+def axis_decimals(chart: Chart) -> int:
+    """Decimals for a chart's value labels: whole numbers hide the steps of small values
+    (an SEE of 2.39 t/t would show axis labels 0, 0, 1, 2, 2)."""
+    top = max((abs(v) for _, values in chart.series for v in values), default=0.0)
+    return 0 if top >= 10 else 1 if top >= 1 else 2
+
+
 def fixed_created(date_text: str | None) -> datetime:
     """A creation time taken from the document (its period end), so output is reproducible."""
     try:
