@@ -232,7 +232,8 @@ def _cbam_bases(doc: dict, sheet: ProductSheet, spec: str, found: list[Finding],
             continue
         electricity = str(product.get("unit", "")).endswith("/MWh")
         # t CO2e per t == kg CO2e per kg; t CO2e per MWh == kg CO2e per kWh.
-        per_base = float(product["see_direct"]) + float(product["see_indirect"])
+        direct, indirect = float(product["see_direct"]), float(product["see_indirect"])
+        per_base = direct + indirect
         unit = "kilowatt hour" if electricity else "kilogram"
         if not _unit_matches(row, sheet, unit, found):
             continue
@@ -242,7 +243,7 @@ def _cbam_bases(doc: dict, sheet: ProductSheet, spec: str, found: list[Finding],
             biogenic_co2=None if biogenic_t > 0 else 0.0,
             declared_unit=unit, amount=amount, mass_per_unit=0.0 if electricity else amount,
             gwp=gwp, start=period[0], end=period[1],
-            primary_share=100.0 - float(product.get("share_default_pct") or 0.0),
+            primary_share=_cbam_primary_share(product, direct, per_base),
             country=installation.get("country"), company_name=None,
             allocation_text=(f"CBAM specific embedded emissions of {product.get('name')} (CN "
                              f"{product.get('cn_code')}, process {product.get('process')}): "
@@ -250,6 +251,19 @@ def _cbam_bases(doc: dict, sheet: ProductSheet, spec: str, found: list[Finding],
                              f"{product.get('see_indirect')} {product.get('unit')}, as "
                              "attributed by the CBAM methodology."))
     return out
+
+
+def _cbam_primary_share(product: dict, direct: float, total: float) -> float:
+    """Percent of the footprint not from default values.
+
+    CBAM states the share of defaults as a share of the direct SEE only (Summary_Processes);
+    the footprint is direct + indirect, and the indirect part comes from the installation's
+    own metered electricity, so only the defaulted part of the direct SEE is secondary data.
+    """
+    share = float(product.get("share_default_pct") or 0.0)
+    if not total:  # nothing emitted: the stated share is all there is to go on
+        return 100.0 - share
+    return 100.0 * (1.0 - share / 100.0 * direct / total)
 
 
 def _cbam_product(row: ProductRow, goods: list[dict], sheet: ProductSheet,
