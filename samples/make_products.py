@@ -1,11 +1,14 @@
-"""Generate the Harbour Metals products sheet (samples/harbour_metals/products_2025.xlsx).
+"""Generate the Harbour Metals products sheets (samples/harbour_metals/products_*.xlsx).
 
-Run `python samples/make_products.py [--out PATH]`.  With the sample inventory it lets
-`carbonaudit pact export` run out of the box:
+Run `python samples/make_products.py [--out PATH] [--cbam-out PATH]`.  With the sample
+inventory and CBAM installation they let `carbonaudit pact export` run out of the box:
 
     carbonaudit assess --config samples/harbour_metals/carbonaudit.toml --out out
     carbonaudit pact export --from out/inventory.json \
         --product samples/harbour_metals/products_2025.xlsx --spec 3.0 -o footprints.json
+    carbonaudit cbam assess samples/harbour_metals/installation_2026.xlsx --out out/cbam
+    carbonaudit pact export --from out/cbam/cbam-communication.json \
+        --product samples/harbour_metals/products_cbam_2026.xlsx -o cbam_footprints.json
 
 Two products of the Dongguan factory share its emissions by mass.  Everything here is
 fictional sample data: masses, carbon contents, data-quality ratings and the exemption
@@ -84,8 +87,47 @@ PROPERTIES = {
 }
 
 
-def write(path: Path = DEFAULT_OUT) -> Path:
-    """Write the products workbook to `path` (replacing it) and return the path."""
+# The CBAM route: each product's footprint is its SEE from the installation's communication
+# (samples/harbour_metals/installation_2026.xlsx), matched by CN code, so the sheet carries no
+# site, allocation or declared unit (always per kilogram); it names the company instead.
+CBAM_OUT = HERE / "harbour_metals" / "products_cbam_2026.xlsx"
+CBAM_COMMON = {
+    **{k: v for k, v in COMMON.items()
+       if k not in ("site", "allocation", "declared_unit", "declared_unit_amount",
+                    "include_scope3", "scope2_basis", "exempted_emissions_percent",
+                    "exempted_emissions_description", "boundary_processes_description")},
+    "company_name": "Harbour Metals Holdings Ltd",
+    "period_start": dt.datetime(2026, 1, 1),
+    "period_end": dt.datetime(2026, 12, 31),
+    "boundary_processes_description": (
+        "CBAM specific embedded emissions (Reg. 2023/956 Annex IV): installation's direct "
+        "emissions attributed to the production process, purchased precursors' embedded "
+        "emissions, and the electricity consumed."),
+    "exempted_emissions_percent": 0,
+    "exempted_emissions_description": "None: the CBAM system boundary is followed as is.",
+}
+CBAM_PRODUCTS = (
+    {"product_id": f"{URN}:product:hex-flange-bolt-m8-m16", "cn_code": "73181558",
+     "product_name": "Hex flange bolts M8-M16, zinc plated",
+     "product_description": "Cold-headed carbon steel hex flange bolts, zinc plated",
+     "cpc_code": "42944", "fossil_carbon_content": 0.0035, **CBAM_COMMON},
+    {"product_id": f"{URN}:product:al-profile-6063-t5-cw", "cn_code": "76042990",
+     "product_name": "6063-T5 window and curtain-wall profiles",
+     "product_description": "Extruded and aged aluminium 6063 profiles, mill finish",
+     "cpc_code": "41532", "fossil_carbon_content": 0, **CBAM_COMMON},
+)
+CBAM_HEADER = ("product_id", "cn_code", "product_name", "product_description", "company_name",
+               "company_ids", "cpc_code", "period_start", "period_end",
+               "cross_sectoral_standards", "boundary_processes_description",
+               "exempted_emissions_percent", "exempted_emissions_description",
+               "packaging_included", "fossil_carbon_content", "biogenic_carbon_content",
+               "geography_country", "dqi_coverage_pct", "dqr_technological", "dqr_temporal",
+               "dqr_geographical", "dqr_completeness", "dqr_reliability")
+
+
+def write(path: Path = DEFAULT_OUT, *, title: str = "products for PACT, 2025",
+          header: tuple[str, ...] = HEADER, products: tuple[dict, ...] = PRODUCTS) -> Path:
+    """Write a products workbook to `path` (replacing it) and return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_workbook(path, overwrite=True, properties=PROPERTIES) as wb:
@@ -93,10 +135,10 @@ def write(path: Path = DEFAULT_OUT) -> Path:
         bold = wb.add_format({"bold": True, "font_size": 14})
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         date = wb.add_format({"num_format": "yyyy-mm-dd"})
-        sheet.write_string(0, 0, "Harbour Metals Holdings Ltd — products for PACT, 2025", bold)
-        sheet.write_row(2, 0, HEADER, head)
-        for r, product in enumerate(PRODUCTS, start=3):
-            for c, name in enumerate(HEADER):
+        sheet.write_string(0, 0, f"Harbour Metals Holdings Ltd — {title}", bold)
+        sheet.write_row(2, 0, header, head)
+        for r, product in enumerate(products, start=3):
+            for c, name in enumerate(header):
                 value = product[name]
                 if isinstance(value, dt.datetime):
                     sheet.write_datetime(r, c, value, date)
@@ -104,15 +146,25 @@ def write(path: Path = DEFAULT_OUT) -> Path:
                     sheet.write_string(r, c, value)  # codes such as CPC stay text
                 else:
                     sheet.write_number(r, c, value)
-        sheet.set_column(0, len(HEADER) - 1, 22)
+        sheet.set_column(0, len(header) - 1, 22)
         sheet.freeze_panes(3, 1)
     return path
+
+
+def write_cbam(path: Path = CBAM_OUT) -> Path:
+    """Write the CBAM-route products workbook (one row per CN code) and return the path."""
+    return write(path, title="CBAM products for PACT, 2026", header=CBAM_HEADER,
+                 products=CBAM_PRODUCTS)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="workbook to write")
-    print(write(parser.parse_args(argv).out))
+    parser.add_argument("--cbam-out", type=Path, default=CBAM_OUT,
+                        help="CBAM-route workbook to write")
+    args = parser.parse_args(argv)
+    print(write(args.out))
+    print(write_cbam(args.cbam_out))
     return 0
 
 

@@ -374,6 +374,38 @@ def test_sample_products_sheet_is_byte_stable(tmp_path):
     out = module.write(tmp_path / "products.xlsx")
     assert out.read_bytes() == (ROOT / "samples" / "harbour_metals" /
                                 "products_2025.xlsx").read_bytes()
+    out = module.write_cbam(tmp_path / "products_cbam.xlsx")
+    assert out.read_bytes() == (ROOT / "samples" / "harbour_metals" /
+                                "products_cbam_2026.xlsx").read_bytes()
+
+
+@pytest.mark.parametrize("spec", ["2.3", "3.0"])
+def test_sample_cbam_route_exports_and_validates(tmp_path, spec, monkeypatch):
+    from carbonaudit.cli import app
+
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    out = tmp_path / "cbam"
+    result = runner.invoke(app, ["cbam", "assess", "samples/harbour_metals/installation_2026.xlsx",
+                                 "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "footprints.json"
+    result = runner.invoke(app, ["pact", "export", "--from", str(out / "cbam-communication.json"),
+                                 "--product", "samples/harbour_metals/products_cbam_2026.xlsx",
+                                 "--spec", spec, "-o", str(target), "--json"])
+    assert result.exit_code == 0, result.output
+    fps = json.loads(target.read_text(encoding="utf-8"))
+    assert validate_footprints(fps) == []
+    comm = json.loads((out / "cbam-communication.json").read_text(encoding="utf-8"))
+    key = "pCfExcludingBiogenic" if spec == "2.3" else "pcfExcludingBiogenicUptake"
+    for fp, cn in zip(fps, ("73181558", "76042990"), strict=True):
+        p = next(x for x in comm["products"] if x["cn_code"] == cn)
+        total = p["see_direct"] + p["see_indirect"]  # t CO2e/t is kg CO2e/kg
+        assert float(fp["pcf"][key]) == pytest.approx(total, rel=1e-6)
+        defaulted = p["share_default_pct"] / 100 * p["see_direct"]
+        assert float(fp["pcf"]["primaryDataShare"]) == pytest.approx(
+            100 * (total - defaulted) / total, abs=1e-4)
+    assert fps[0]["companyName"] == "Harbour Metals Holdings Ltd"
 
 
 @pytest.mark.parametrize("spec", ["2.3", "3.0"])
