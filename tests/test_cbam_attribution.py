@@ -16,7 +16,8 @@ def _codes(findings) -> list[str]:
 def _process(**kw) -> Process:
     base = dict(id="P1", name="Clinker kiln", good="Cement clinker",
                 production={"All production routes": 1000.0}, to_market=1000.0,
-                direct_emissions=800.0, electricity_consumed=0.0)
+                direct_emissions=800.0, electricity_consumed=0.0,
+                included=["Only direct production"])
     base.update(kw)
     return Process(**base)
 

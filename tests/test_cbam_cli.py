@@ -299,3 +299,46 @@ def test_blank_workbook_gives_findings_not_a_traceback(tmp_path, blank):
              for f in json.loads(res.stdout)["findings"]}
     assert ("cbam-period-missing", period_cell) in found
     assert (out / "communication.xlsx").exists()
+
+
+def _assess_codes(path: Path, tmp_path: Path) -> tuple[int, set[tuple[str, str | None]]]:
+    res = runner.invoke(app, ["cbam", "assess", str(path), "--out", str(tmp_path / "o"),
+                              "--json"])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+    found = json.loads(res.stdout)["findings"]
+    return res.exit_code, {(f["code"], f["location"].get("cell")) for f in found
+                           if f["severity"] == "error"}
+
+
+# The template's own error conditions (A_InstData N83 / N102, E_PurchPrec U49), each set in
+# a copy of the sample: (our workbook sheet, cell, official sheet, cell, value, finding code).
+TEMPLATE_CONDITIONS = [
+    ("Processes", "D2", "A_InstData", "F83", None, "cbam-process-included-missing"),
+    ("Processes", "D2", "A_InstData", "F83", "Cement", "cbam-process-included-inconsistent"),
+    ("Precursors", "D2", "A_InstData", "F102", None, "cbam-precursor-country-missing"),
+    ("Precursors", "H2", "E_PurchPrec", "M49", None, "cbam-precursor-see-source-missing"),
+]
+
+
+@pytest.mark.parametrize("kind", ["ours", "official"])
+@pytest.mark.parametrize(("sheet", "cell", "osheet", "ocell", "value", "code"),
+                         TEMPLATE_CONDITIONS)
+def test_template_incomplete_and_inconsistent_conditions_are_errors_at_their_cell(
+        tmp_path, kind, sheet, cell, osheet, ocell, value, code):
+    import openpyxl
+
+    path = tmp_path / "inst.xlsx"
+    if kind == "ours":
+        shutil.copy(SAMPLE, path)
+    else:
+        assert runner.invoke(app, ["cbam", "fill-template", str(SAMPLE), "-o",
+                                   str(path)]).exit_code == 0
+        sheet, cell = osheet, ocell
+    before, _ = _assess_codes(path, tmp_path)
+    assert before == 0                      # the sample itself is clean
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+    exit_code, found = _assess_codes(path, tmp_path)
+    assert (code, cell) in found
+    assert exit_code == 1

@@ -93,11 +93,13 @@ def test_definitive_vs_transitional_totals():
 
 
 def test_cement_counts_indirect_in_definitive_period():
-    clinker = Process("P1", "Kiln", "Cement clinker", production={"All production routes": 800.0},
+    clinker = Process("P1", "Kiln", "Cement clinker", ["Only direct production"],
+                      production={"All production routes": 800.0},
                       to_market=0.0, consumed_in={"Mill": 800.0}, direct_emissions=680.0,
                       electricity_consumed=80.0, electricity_ef=0.7,
                       electricity_ef_source="D.4(a)")
-    cement = Process("P2", "Mill", "Cement", production={"All production routes": 1000.0},
+    cement = Process("P2", "Mill", "Cement", ["Only direct production"],
+                     production={"All production routes": 1000.0},
                      to_market=1000.0, direct_emissions=10.0, electricity_consumed=40.0,
                      electricity_ef=0.7, electricity_ef_source="D.4(a)")
     inst = Installation(site=_site(), processes=[clinker, cement],

@@ -86,6 +86,7 @@ def check_process(p: Process, r: ProcessResult, good: reference.Good | None) -> 
         out.append(error("cbam-unknown-good",
                          f"{label}: aggregated goods category {p.good!r} is not a CBAM "
                          "category; choose one from the template's list.", p.where.of("good")))
+    out.extend(_included_checks(p, good, label))
     if not r.total_production:
         out.append(error("cbam-process-no-production",
                          f"{label} has no production level (total production missing or 0), "
@@ -104,6 +105,32 @@ def check_process(p: Process, r: ProcessResult, good: reference.Good | None) -> 
                            "Enter 0 if that is right.", p.where.of("direct_emissions")))
     out.extend(_negative_checks(p, label))
     out.extend(_ef_checks(p, label))
+    return out
+
+
+_ONLY_DIRECT = "only direct production"
+
+
+def _included_checks(p: Process, good: reference.Good | None, label: str) -> list[Finding]:
+    """A_InstData 4(b): the template shows "Incomplete!" for a process with no included
+    category and "Inconsistent!" for one it does not allow to be bubbled into this one."""
+    if good is None:
+        return []
+    if not p.included:
+        return [error("cbam-process-included-missing",
+                      f"{label} names no included goods category (the template shows "
+                      "'Incomplete!'); enter 'Only direct production' or the categories "
+                      "produced inside it.", p.where.of("included"))]
+    allowed = {reference.fold(g) for g in (_ONLY_DIRECT, good.category, *good.includable)}
+    out = []
+    for i, name in enumerate(p.included):
+        if reference.fold(name) not in allowed:
+            out.append(error(
+                "cbam-process-included-inconsistent",
+                f"{label}: {name!r} cannot be included in a {good.category} process (the "
+                f"template shows 'Inconsistent!'); allowed: "
+                f"{', '.join(['Only direct production', *good.includable]) }.",
+                p.where.fields.get(f"included.{i}", p.where.of("included"))))
     return out
 
 

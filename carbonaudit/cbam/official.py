@@ -528,11 +528,14 @@ def _read_processes(cells: Cells) -> list[Process]:
 def _included(cells: Cells, sheet: str, row: int, where: Where) -> list[str]:
     options = {ONLY_DIRECT: ONLY_DIRECT, **{g: g for g in reference.goods()}}
     included = []
-    for i, col in enumerate(INCLUDED_COLS, start=1):
+    # "included" is the first cell (where a missing category is reported); "included.<i>"
+    # is the cell of the i-th category in the list, so a finding lands on that category.
+    where.fields["included"] = cells.loc(sheet, f"{INCLUDED_COLS[0]}{row}")
+    for col in INCLUDED_COLS:
         value = cells.choice(sheet, f"{col}{row}", options, "included goods category")
         if value:
+            where.fields[f"included.{len(included)}"] = cells.loc(sheet, f"{col}{row}")
             included.append(value)
-            where.fields[f"included.{i}"] = cells.loc(sheet, f"{col}{row}")
     return included
 
 

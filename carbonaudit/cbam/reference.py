@@ -22,6 +22,9 @@ class Good:
     routes: tuple[str, ...]
     relevant_precursors: tuple[str, ...]
     qualifying_parameters: tuple[str, ...]
+    # Categories the template lets a process of this category include ("bubble"), besides
+    # itself: Parameters_Constants AC89:AM106.  Any other is the template's "Inconsistent!".
+    includable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def goods() -> dict[str, Good]:
         r["category"], r["sector"], r["unit"], r["indirect_counted_definitive"] == "yes",
         r["template_indirect_flag_definitive"] == "yes", _split(r["routes"]),
         _split(r["relevant_precursors"]), _split(r["qualifying_parameters"]),
+        _split(r["includable"]),
     ) for r in _rows("goods.csv")}
 
 

@@ -94,10 +94,12 @@ def _precursor_checks(pp: Precursor, r: PrecursorResult, good: reference.Good | 
                          f"{label}: goods category {pp.good!r} is not a CBAM category.",
                          pp.where.of("good")))
     if pp.country is None:
-        out.append(warning("cbam-precursor-country-missing",
-                           f"{label}: no country of production; it decides the default "
-                           "values and whether the precursor counts as zero. Enter it.",
-                           pp.where.of("country")))
+        # An error, as the template's "Incomplete!": without the country neither the
+        # default value nor the EU / Annex III zero rule can be decided.
+        out.append(error("cbam-precursor-country-missing",
+                         f"{label}: no country of production (the template shows "
+                         "'Incomplete!'); it decides the default values and whether the "
+                         "precursor counts as zero. Enter it.", pp.where.of("country")))
     elif reference.find_country(pp.country) is None:
         out.append(error("cbam-country-unknown",
                          f"{label}: country {pp.country!r} is not an ISO 3166 alpha-2 code.",
@@ -142,9 +144,12 @@ def _see_checks(pp: Precursor, r: PrecursorResult, label: str) -> list[Finding]:
     sources = {"see_direct_source": pp.see_direct_source,
                "specific_electricity_source": pp.specific_electricity_source}
     if pp.see_direct_source is None:
-        out.append(warning("cbam-precursor-see-source-missing",
-                           f"{label}: the source of its SEE (Measured / Default / Unknown) is "
-                           "not given.", pp.where.of("see_direct_source")))
+        # An error, as the template's "Incomplete!" (E_PurchPrec M49): the share of default
+        # values of every product using the precursor depends on it.
+        out.append(error("cbam-precursor-see-source-missing",
+                         f"{label}: the source of its SEE (Measured / Default / Unknown) is "
+                         "not given (the template shows 'Incomplete!'), so the share of "
+                         "default values cannot be stated.", pp.where.of("see_direct_source")))
     for key, value in sources.items():
         if value is not None and value not in SEE_SOURCES:
             out.append(error("cbam-precursor-see-source-invalid",
