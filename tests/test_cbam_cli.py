@@ -342,3 +342,16 @@ def test_template_incomplete_and_inconsistent_conditions_are_errors_at_their_cel
     exit_code, found = _assess_codes(path, tmp_path)
     assert (code, cell) in found
     assert exit_code == 1
+
+
+def test_absurd_activity_data_is_a_finding_not_an_internal_error(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "inst.xlsx"
+    shutil.copy(SAMPLE, path)
+    wb = openpyxl.load_workbook(path)
+    wb["SourceStreams"]["D2"] = 1e308        # overflows to inf once multiplied
+    wb.save(path)
+    exit_code, found = _assess_codes(path, tmp_path)
+    assert ("cbam-stream-not-finite", "D2") in found
+    assert exit_code == 1

@@ -239,3 +239,12 @@ def test_cems_unknown_gas_and_missing_values():
     r, findings = cems_emissions(CemsSource("C1", "Stack", "CH4", 0, 1.0, None, 10))
     assert set(_codes(findings)) == {"cbam-cems-gas-unknown", "cbam-cems-incomplete"}
     assert r.co2e_fossil is None
+
+
+def test_overflowing_stream_is_an_error_not_inf():
+    s = SourceStream("SS1", COMBUSTION, "Gas", 1e308, "1000Nm3", ncv=35.9, ef=56.1,
+                     ef_unit="tCO2/TJ", where=_where(activity_data="F17"))
+    r, findings = compute_stream(s)
+    assert _codes(findings) == ["cbam-stream-not-finite"]
+    assert findings[0].location.cell == "F17"
+    assert r.co2e_fossil is None and r.energy_fossil_tj is None

@@ -190,6 +190,14 @@ def compute_stream(s: SourceStream) -> tuple[StreamResult, list[Finding]]:
     """Checks plus emissions; a stream with an error finding gets no emission number."""
     findings = check_stream(s)
     result = stream_emissions(s)
+    values = (result.co2e_fossil, result.co2e_bio, result.energy_fossil_tj, result.energy_bio_tj)
+    if not findings and any(isinstance(v, float) and not math.isfinite(v) for v in values):
+        # Absurd inputs (1e308 t) overflow to inf, which no total or JSON can carry.
+        findings = [error("cbam-stream-not-finite",
+                          f"{_label(s)}: the emissions overflow (the "
+                          "inputs are far too large); check the activity data and factors.",
+                          s.where.of("activity_data"))]
+        result.energy_fossil_tj = result.energy_bio_tj = None
     if findings:
         result.co2e_fossil = result.co2e_bio = None
         if any(f.code in ("cbam-stream-negative-activity", "cbam-stream-percent-out-of-range",
