@@ -135,6 +135,7 @@ def assess(
 
     Example: [bold]carbonaudit assess activity.xlsx --config carbonaudit.toml --out out[/]
     """
+    from .cli_report import render_beside, report_formats
     from .console import emit_json, findings_table, inventory_summary, is_large, progress, show
     from .engine import AssessOptions
     from .engine import assess as run
@@ -144,6 +145,7 @@ def assess(
     from .schemas import validate_document
 
     try:
+        formats = report_formats(report, lang)
         cfg = _load_config(config)
         paths = [str(p) for p in files] if files else [_shown(p) for p in cfg.inputs]
         if not paths:
@@ -160,10 +162,8 @@ def assess(
                                        f"its schema ({problems[0].message})")
             step("writing outputs")
             written = write_assessment(result, doc, out)
-            if report:
-                from .cli_cbam import _render_reports
-
-                written.update(_render_reports(written["inventory"], report, lang, "report"))
+            if formats:
+                written.update(render_beside(written["inventory"], formats, lang, "report"))
     except CarbonAuditError as exc:
         raise _fail(exc) from None
     if json_out:

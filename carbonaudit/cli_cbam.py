@@ -69,15 +69,17 @@ def assess(
     Example: [bold]carbonaudit cbam assess installation_2026.xlsx --out out/cbam[/]
     """
     from .cbam.run import assess_installation, write_outputs
+    from .cli_report import render_beside, report_formats
     from .console import emit_json, findings_table, show
     from .outputs import findings_document
 
     try:
+        formats = report_formats(report, lang)
         a = assess_installation(installation, regime=period, year=year)
         written = write_outputs(a, out)
-        if report:
-            written.update(_render_reports(out / "cbam-communication.json", report, lang,
-                                           "cbam-report"))
+        if formats:
+            written.update(render_beside(out / "cbam-communication.json", formats, lang,
+                                         "cbam-report"))
     except CarbonAuditError as exc:
         raise _fail(exc) from None
     if json_out:
@@ -91,20 +93,6 @@ def assess(
             show(findings_table(important, limit=40))
         show(f"Wrote {', '.join(str(p) for p in written.values())}")
     raise typer.Exit(_exit_code(a.findings, strict))
-
-
-def _render_reports(doc_path: Path, formats: str, lang: str, stem: str) -> dict[str, Path]:
-    """Render the just-written document as `<stem>-<lang>.<fmt>` beside it."""
-    from .errors import UsageError
-    from .reports.render import render_report
-
-    written = {}
-    for fmt in (f.strip() for f in formats.split(",") if f.strip()):
-        if fmt not in {"xlsx", "pdf"}:
-            raise UsageError(f"--report takes xlsx, pdf or both, not {fmt!r}")
-        target = doc_path.with_name(f"{stem}-{lang}.{fmt}")
-        written[f"report_{fmt}"] = render_report(doc_path, fmt, target, lang=lang)
-    return written
 
 
 def _products_table(doc: dict):

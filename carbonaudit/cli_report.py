@@ -20,12 +20,13 @@ def report(
     fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx or pdf.")] = "pdf",
     lang: Annotated[str, typer.Option(
         "--lang", help="Report language: en, zh-Hant or zh-Hans.")] = "en",
-    standard: Annotated[str, typer.Option(
-        "--standard", help="ghg-protocol (scopes first) or iso14064 (ISO 14064-1 "
-                           "categories first, ISO wording). Inventories only.")] = "ghg-protocol",
+    standard: Annotated[str | None, typer.Option(
+        "--standard", help="ghg-protocol (scopes first; the default) or iso14064 (ISO "
+                           "14064-1 categories first, ISO wording). Inventories only.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="File to write (default: beside the document, "
-                               "report-<lang>.<format>).")] = None,
+                               "report-<lang>.<format>, or report-<lang>-iso14064.<format>)."
+    )] = None,
     cjk_font: Annotated[Path | None, typer.Option(
         "--cjk-font", help="Embed this TTF/TTC for Chinese text (default: the viewer's "
                            "built-in CID font, nothing embedded).")] = None,
@@ -37,7 +38,9 @@ def report(
     from .console import err
     from .reports.render import InvalidDocument, render_report
 
-    target = output or document.with_name(f"report-{lang}.{fmt}")
+    # the ISO ordering gets its own default name so it never overwrites the GHG Protocol one
+    suffix = f"-{standard}" if standard == "iso14064" else ""
+    target = output or document.with_name(f"report-{lang}{suffix}.{fmt}")
     try:
         written = render_report(document, fmt, target, lang=lang, standard=standard,
                                 cjk_font=cjk_font)
@@ -61,3 +64,27 @@ def _fail(exc: CarbonAuditError) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
               soft_wrap=True)
     return typer.Exit(exc.exit_code)
+
+
+def report_formats(formats: str | None, lang: str) -> list[str]:
+    """The formats of `--report xlsx,pdf`, checked before any work is done."""
+    from .errors import UsageError
+    from .reports.labels import load_catalogue
+
+    if not formats:
+        return []
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    wrong = [f for f in chosen if f not in {"xlsx", "pdf"}]
+    if wrong or not chosen:
+        raise UsageError(f"--report takes xlsx, pdf or both, not {formats!r}")
+    load_catalogue(lang)  # an unknown --lang is a usage error now, not after the run
+    return chosen
+
+
+def render_beside(doc_path: Path, formats: list[str], lang: str, stem: str) -> dict[str, Path]:
+    """Render the just-written document as `<stem>-<lang>.<fmt>` beside it."""
+    from .reports.render import render_report
+
+    return {f"report_{fmt}": render_report(doc_path, fmt,
+                                           doc_path.with_name(f"{stem}-{lang}.{fmt}"), lang=lang)
+            for fmt in formats}

@@ -99,6 +99,15 @@ def test_empty_and_header_only_files_are_errors_not_tracebacks(tmp_path):
         assert (out / "results.csv").read_text(encoding="utf-8").startswith('"source_file"')
 
 
+def test_bad_report_options_stop_before_any_output(tmp_path):
+    src = write(tmp_path, GOOD)
+    for extra in (["--report", "docx"], ["--report", "pdf", "--lang", "fr"]):
+        out = tmp_path / "out"
+        r = runner.invoke(app, ["assess", str(src), "--out", str(out), *extra])
+        assert r.exit_code == 2, (extra, r.output)
+        assert not out.exists()  # checked before the run, not after results were written
+
+
 def test_unreadable_input_exit_3_one_line(tmp_path):
     corrupt = tmp_path / "broken.xlsx"
     corrupt.write_bytes(b"this is not a zip file at all")

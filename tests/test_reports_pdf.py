@@ -140,6 +140,23 @@ def test_command_writes_and_refuses_cleanly(inventory, tmp_path):
     assert _run_report([str(inventory), "--cjk-font", str(tmp_path / "x.ttf")]).exit_code == 2
 
 
+def test_standard_options_name_their_file_and_refuse_cbam(inventory, tmp_path):
+    shutil.copy(inventory, tmp_path / "inventory.json")
+    iso = _run_report([str(tmp_path / "inventory.json"), "--standard", "iso14064"])
+    assert iso.exit_code == 0, iso.output
+    ghg = _run_report([str(tmp_path / "inventory.json")])
+    assert ghg.exit_code == 0, ghg.output
+    # two orderings, two files: the second run does not overwrite the first
+    assert (tmp_path / "report-en-iso14064.pdf").is_file()
+    assert (tmp_path / "report-en.pdf").is_file()
+    cbam = Path(__file__).parent / "fixtures" / "reports" / "cbam_communication.json"
+    refused = _run_report([str(cbam), "--standard", "iso14064", "-o", str(tmp_path / "c.pdf")])
+    assert refused.exit_code == 2 and "--standard" in refused.output
+    assert not (tmp_path / "c.pdf").exists()
+    page = pdf_pages(render_report(cbam, "pdf", tmp_path / "c.pdf"))
+    assert "--standard" not in flat("".join(page))  # the command line shows what applies
+
+
 def test_report_command_import_is_light():
     code = ("import sys, carbonaudit.cli_report; "
             "print(any(m.split('.')[0] in ('reportlab', 'xlsxwriter', 'pandas') "

@@ -69,7 +69,7 @@ def check_document(doc: dict) -> str:
 
 
 def render_report(doc_path: Path, fmt: str, out: Path, *, lang: str = "en",
-                  standard: str = "ghg-protocol", cjk_font: Path | None = None) -> Path:
+                  standard: str | None = None, cjk_font: Path | None = None) -> Path:
     """Render the document at doc_path as fmt (xlsx or pdf) to out; returns out."""
     doc_path = Path(doc_path)
     doc, raw = load_document(doc_path)
@@ -78,16 +78,22 @@ def render_report(doc_path: Path, fmt: str, out: Path, *, lang: str = "en",
 
 
 def render_document(doc: dict, fmt: str, out: Path, *, lang: str = "en",
-                    standard: str = "ghg-protocol", cjk_font: Path | None = None,
+                    standard: str | None = None, cjk_font: Path | None = None,
                     source: Path | None = None, doc_bytes: bytes | None = None) -> Path:
     """Render a report document (already parsed) to out.
 
+    `standard` orders an inventory report (default ghg-protocol); a CBAM communication has
+    one layout, so a standard given for it is refused rather than silently ignored.
     `source` is where the document was read from: results.csv and findings.json are looked
     for beside it.  The footer hash is the SHA-256 of doc_bytes, or of the canonical
     serialisation when the document did not come from a file.
     """
     _check_options(fmt, standard, cjk_font)
     kind = check_document(doc)
+    if kind == "cbam" and standard is not None:
+        raise UsageError("--standard applies to inventory reports; a CBAM communication "
+                         "report has a single layout, so leave --standard out")
+    standard = standard or STANDARDS[0]
     view = build_view(doc, kind, fmt, lang=lang, standard=standard, source=source,
                       doc_bytes=doc_bytes)
     out = Path(out)
@@ -102,10 +108,10 @@ def render_document(doc: dict, fmt: str, out: Path, *, lang: str = "en",
     return write_pdf(view, out, cjk_font=cjk_font)
 
 
-def _check_options(fmt: str, standard: str, cjk_font: Path | None) -> None:
+def _check_options(fmt: str, standard: str | None, cjk_font: Path | None) -> None:
     if fmt not in FORMATS:
         raise UsageError(f"--format takes {' or '.join(FORMATS)}, not {fmt!r}")
-    if standard not in STANDARDS:
+    if standard is not None and standard not in STANDARDS:
         raise UsageError(f"--standard takes {' or '.join(STANDARDS)}, not {standard!r}")
     if cjk_font is not None and not Path(cjk_font).is_file():
         raise UsageError(f"--cjk-font: no such font file {cjk_font}")
@@ -120,10 +126,11 @@ def document_hash(doc: dict, doc_bytes: bytes | None) -> str:
     return hashlib.sha256(doc_bytes).hexdigest()
 
 
-def command_line(source: Path | None, fmt: str, lang: str, standard: str) -> str:
+def command_line(source: Path | None, fmt: str, lang: str, standard: str | None) -> str:
     """The report command as a person would retype it (file name only: paths vary)."""
     name = source.name if source is not None else "<document>"
-    return f"carbonaudit report {name} --format {fmt} --lang {lang} --standard {standard}"
+    chosen = f" --standard {standard}" if standard else ""
+    return f"carbonaudit report {name} --format {fmt} --lang {lang}{chosen}"
 
 
 def build_view(doc: dict, kind: str, fmt: str, *, lang: str, standard: str,
@@ -133,7 +140,7 @@ def build_view(doc: dict, kind: str, fmt: str, *, lang: str, standard: str,
 
     labels = Labels(lang)
     digest = document_hash(doc, doc_bytes)
-    command = command_line(source, fmt, lang, standard)
+    command = command_line(source, fmt, lang, None if kind == "cbam" else standard)
     if kind == "cbam":
         from .cbam_view import build
 
