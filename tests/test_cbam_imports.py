@@ -435,3 +435,17 @@ def test_sample_workbook(tmp_path: Path) -> None:
     assert not result.de_minimis.exempt
     assert "cbam-default-fallback-other" in _codes(result)
     assert result.lines[-1].see_used == pytest.approx(17.74 * 1.10)
+
+
+def test_file_without_a_header_is_unreadable_not_a_year_question(tmp_path: Path) -> None:
+    from carbonaudit.errors import InputUnreadable
+
+    path = _xlsx(tmp_path / "h.xlsx", [["nothing", "here"]], head=["foo", "bar"])
+    data, findings = read_imports(path)
+    assert [f.code for f in findings] == ["cbam-import-no-header"]
+    assert "carbonaudit template imports" in findings[0].message   # a command that exists
+    with pytest.raises(InputUnreadable, match="no import lines could be read"):
+        assess_imports(data, read_findings=findings)
+    # With the year given, the result must not claim an exemption it cannot know.
+    result = assess_imports(data, 2026, read_findings=findings)
+    assert "cbam-import-de-minimis-incomplete" in [f.code for f in result.findings]

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carbonaudit.errors import UsageError
+from carbonaudit.errors import InputUnreadable, UsageError
 from carbonaudit.findings import Finding, Location, column_letter, error, info, sort_key, warning
 from carbonaudit.numbers import cell_problem_message, parse_dates, parse_quantities
 
@@ -166,7 +166,7 @@ def read_imports(path: str | Path) -> tuple[ImportsData, list[Finding]]:
         return data, [error(
             "cbam-import-no-header",
             "No header row naming at least cn_code and net_mass was found in the first 30 "
-            "rows; use the layout of `carbonaudit cbam imports-template`.", grid.loc("A1"))]
+            "rows; use the layout of `carbonaudit template imports`.", grid.loc("A1"))]
     columns = {name: column_letter(pos) for name, pos in header.positions.items()}
     data = ImportsData(grid.path, grid.sha256, grid.kind, grid.sheet, header.index + 1,
                        columns)
@@ -653,7 +653,8 @@ def assess_imports(data: ImportsData, year: int | None = None,
                    defaults_table: DefaultsTable | None = None, cscf: float | None = None,
                    *, read_findings: Iterable[Finding] = ()) -> ImportsResult:
     """The importer's position for `year` (None: the one year present in the data)."""
-    year = _choose_year(data, year)
+    read_findings = list(read_findings)
+    year = _choose_year(data, year, read_findings)
     if cscf is not None and not 0 < cscf <= 1:
         raise UsageError(f"the CSCF must be a fraction between 0 and 1 (for example 0.9), "
                          f"not {cscf}")
@@ -669,8 +670,15 @@ def assess_imports(data: ImportsData, year: int | None = None,
         findings=findings)
 
 
-def _choose_year(data: ImportsData, year: int | None) -> int:
+def _choose_year(data: ImportsData, year: int | None, read_findings: list[Finding]) -> int:
     years = sorted({line.year for line in data.lines if line.year is not None})
+    problems = [f for f in read_findings if str(f.severity) == "error"]
+    if year is None and not data.lines and problems:
+        # Nothing was read (no header, a required column missing): say why, not "give the
+        # year", which would send the user looking in the wrong place.
+        where = problems[0].location.cell
+        raise InputUnreadable(data.path, "no import lines could be read"
+                              + (f" ({where})" if where else "") + ": " + problems[0].message)
     if year is None:
         if len(years) != 1:
             shown = ", ".join(map(str, years)) or "none"
@@ -761,6 +769,11 @@ class _Assessment:
                 f"{dm.counted_mass_t:g} t is above 90 % of the {DE_MINIMIS_T:g} t threshold; "
                 "the Commission flags such importers. One more consignment can bring the whole "
                 "year into scope.", where))
+        if dm.exempt and not self.data.lines:
+            self.findings.append(warning(
+                "cbam-import-de-minimis-incomplete",
+                "No import lines were read from the file: the exemption cannot be confirmed "
+                "until the file is corrected.", where))
         if dm.exempt and dm.lines_not_counted:
             self.findings.append(warning(
                 "cbam-import-de-minimis-incomplete",
