@@ -70,6 +70,8 @@ def test_headline_numbers_equal_the_document(inventory, tmp_path, lang, standard
         (tot["scope_1"] + tot["scope_2_location"] + tot["scope_3"]) / 1000, rel=1e-12)
     assert summary[L("rows.read")] == doc["rows"]["read"]
     assert summary[L("fact.organisation")] == doc["organisation"]["name"]
+    for c in doc["by_iso_category"]:  # the Summary sheet carries the ISO 14064-1 categories
+        assert summary[L(f"iso.{c['category']}")] == pytest.approx(c["kgco2e"] / 1000)
     breakdown = pairs(sheet_rows(out, L("sheet.breakdown")))
     for c in doc["by_iso_category"]:
         assert breakdown[L(f"iso.{c['category']}")] == pytest.approx(c["kgco2e"] / 1000)

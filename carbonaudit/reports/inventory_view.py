@@ -34,7 +34,7 @@ def build(doc: dict, L: Labels, standard: str, *, doc_hash: str, command: str,
     chapters = [
         Chapter("summary", L("chapter.summary"), L("sheet.summary"),
                 [_facts_table(doc, L, standard, doc_hash), _headline_table(headlines, L),
-                 _rows_table(doc, L)]),
+                 _iso_table(doc, L, standard), _rows_table(doc, L)]),
         _breakdown(doc, L, standard),
         _sites(doc, L),
         _months(doc, L),
@@ -105,6 +105,13 @@ def _rows_table(doc: dict, L: Labels) -> Table:
                                                        "blank_skipped")])
 
 
+def _iso_table(doc: dict, L: Labels, standard: str) -> Table:
+    return Table("iso", L(f"table.iso.{standard}"),
+                 [Column(L("col.category")), Column(L("col.tco2e"), "t")],
+                 [[L(f"iso.{c['category']}"), tonnes(c["kgco2e"])]
+                  for c in doc["by_iso_category"]], note=L("note.iso2"))
+
+
 def _scope_chart(tot: dict, L: Labels) -> Chart:
     keys = _SCOPE_KEYS
     return Chart("scopes", L("chart.scopes"), "bar", [L(f"scope.short.{k}") for k in keys],
@@ -118,10 +125,7 @@ def _breakdown(doc: dict, L: Labels, standard: str) -> Chapter:
                    [[L(f"scope.{k}"), tonnes(tot[k])] for k in _SCOPE_KEYS],
                    note=L("note.scope2", contractual=doc["scope_2"]["rows_with_contractual_factor"],
                           grid=doc["scope_2"]["rows_using_grid_average_for_market"]))
-    iso = Table("iso", L(f"table.iso.{standard}"),
-                [Column(L("col.category")), Column(L("col.tco2e"), "t")],
-                [[L(f"iso.{c['category']}"), tonnes(c["kgco2e"])]
-                 for c in doc["by_iso_category"]], note=L("note.iso2"))
+    iso = _iso_table(doc, L, standard)
     s3 = Table("scope3", L("table.scope3"), [Column(L("col.category")),
                                              Column(L("col.tco2e"), "t")],
                [[L(f"s3.{c['category']}"), tonnes(c["kgco2e"])]
