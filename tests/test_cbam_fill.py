@@ -50,6 +50,14 @@ def test_fill_then_read_official_gives_the_same_model(filled, sample):
     assert [g.category for g in inst.goods] == ["Iron or steel products", "Aluminium products"]
 
 
+def test_filled_file_gets_the_permissions_of_a_normal_file(filled):
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert filled.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
+
+
 def test_zip_parts_are_kept_byte_for_byte(filled):
     with zipfile.ZipFile(default_template()) as before, zipfile.ZipFile(filled) as after:
         assert before.namelist() == after.namelist()

@@ -42,6 +42,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from carbonaudit.findings import Finding, Location, warning
+from carbonaudit.outputs import give_normal_permissions
 from carbonaudit.xlsx_safety import check_workbook, sheet_part
 
 from . import official as o
@@ -346,6 +347,7 @@ def patch_package(template: Path, out_path: Path, edits: Edits) -> list[Finding]
                 elif item.filename == "xl/workbook.xml":
                     data = set_full_calc_on_load(data)
                 zout.writestr(item, data)  # same name, date and compression as the original
+        give_normal_permissions(tmp)
         os.replace(tmp, out_path)
     except BaseException:
         with contextlib.suppress(OSError):
