@@ -183,7 +183,8 @@ def defaults(
     if json_out:
         emit_json(value.to_dict() | {"table_findings": [f.to_dict() for f in loaded.findings]})
     else:
-        show(_default_table(value))
+        if value.found:  # a table of blanks above the error only hides the error
+            show(_default_table(value))
         if found:
             show(findings_table(found, limit=20))
     raise typer.Exit(_exit_code(found, False) if value.found else 1)

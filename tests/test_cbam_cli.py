@@ -198,6 +198,10 @@ def test_defaults_command_rejects_unknown_codes_in_one_line():
     assert "Annex I" in res.output and "Traceback" not in res.output
     res = runner.invoke(app, ["cbam", "defaults", "73181558", "Atlantis"])
     assert res.exit_code == 1
+    # a code the excerpt does not hold: the error alone, no table of blanks above it
+    res = runner.invoke(app, ["cbam", "defaults", "76042990", "HK"])
+    assert res.exit_code == 1 and "cbam-default-not-in-table" in res.output
+    assert "Total with mark-up" not in res.output
 
 
 def test_imports_command_on_the_sample(tmp_path):
