@@ -243,9 +243,10 @@ def _layout_findings(layout: _Layout, header: _Header, cells: Sequence[object],
 
 def _build_table(
     source: SourceFile, sheet: str, header: _Header, layout: _Layout,
-    data: pd.DataFrame | pa.Table, loc: Callable[[str], Location],
+    data: pa.Table | pd.DataFrame | list[pa.Array | np.ndarray],
+    loc: Callable[[str], Location],
 ) -> tuple[Table, list[Finding]]:
-    """`data`: every row below the header, columns by position, blanks as "" (or NaN/None).
+    """`data`: every row below the header, columns by position, blanks as "" (or None).
 
     CSV data stays an Arrow table until here so that only the activity columns are ever
     converted to pandas.
@@ -273,33 +274,49 @@ def _build_table(
 
 
 class _Cells:
-    """Column access by position over a pandas frame (xlsx) or an Arrow table (csv)."""
+    """Column access by position: Arrow string columns (csv, text-only xlsx columns) or
+    arrays of Python cell values (xlsx columns holding numbers or dates)."""
 
-    def __init__(self, data: pd.DataFrame | pa.Table) -> None:
-        self.data = data
-        self.rows = data.num_rows if isinstance(data, pa.Table) else len(data)
-        self.width = data.num_columns if isinstance(data, pa.Table) else data.shape[1]
+    def __init__(self, data: pa.Table | pd.DataFrame | list[pa.Array | np.ndarray]) -> None:
+        if isinstance(data, pd.DataFrame):  # the pandas CSV fallback: text cells, NaN past a row
+            data = [pa.array(data.iloc[:, i].fillna("").to_numpy(dtype=object),
+                             type=pa.large_string()) for i in range(data.shape[1])]
+        self.columns = data.columns if isinstance(data, pa.Table) else data
+        self.rows = data.num_rows if isinstance(data, pa.Table) else (
+            len(data[0]) if data else 0)
+        self.width = len(self.columns)
 
     def empty(self, position: int) -> np.ndarray:
-        if isinstance(self.data, pa.Table):
-            return pc.equal(self.data.column(position), "").to_numpy().astype(bool, copy=False)
-        # one hash lookup per cell: about half the time of isna() | eq("") on object cells
-        return self.data.iloc[:, position].isin(["", None, np.nan]).to_numpy(dtype=bool)
+        col = self.columns[position]
+        if isinstance(col, np.ndarray):
+            # one hash lookup per cell: about half the time of isna() | eq("") on objects
+            return pd.Series(col, dtype=object, copy=False).isin(["", None, np.nan]).to_numpy(
+                dtype=bool)
+        blank = pc.equal(pc.fill_null(col, ""), "")
+        return blank.to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
     def column(self, position: int, keep: np.ndarray) -> pd.Series:
         """Kept rows of one column, blank cells as ""; a column past the data is all blank."""
         if position >= self.width:
             return pd.Series([""] * int(keep.sum()), dtype=object)
         everything = bool(keep.all())
-        if isinstance(self.data, pa.Table):
-            col = self.data.column(position)
+        col = self.columns[position]
+        if not isinstance(col, np.ndarray):
+            col = pc.fill_null(col, "")
             if not everything:
                 col = col.filter(pa.array(keep))
-            return col.to_pandas().reset_index(drop=True)
-        col = self.data.iloc[:, position]
-        if col.hasnans:  # ragged rows leave NaN/None where a person sees an empty cell
-            col = col.where(col.notna(), "")
-        return (col if everything else col[keep]).reset_index(drop=True)
+            return _as_text_series(col)
+        series = pd.Series(col, dtype=object)
+        if series.hasnans:  # ragged rows leave None where a person sees an empty cell
+            series = series.where(series.notna(), "")
+        return (series if everything else series[keep]).reset_index(drop=True)
+
+
+def _as_text_series(col: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """An Arrow string column as pandas' Arrow-backed str Series (what read_csv gives)."""
+    if isinstance(col, pa.Array):
+        col = pa.chunked_array([col])
+    return col.to_pandas().reset_index(drop=True)
 
 
 def _unlabelled_findings(empty: list[np.ndarray], blank: np.ndarray, layout: _Layout,
@@ -410,7 +427,7 @@ def _sheet_table(source: SourceFile, name: str, rows: list[list[object]],
 
     layout = _layout(header.cells)
     findings = _layout_findings(layout, header, header.cells, loc)
-    data = pd.DataFrame(rows[header.index + 1:], dtype=object)
+    data = _xlsx_columns(rows[header.index + 1:], len(header.cells))
     table, more = _build_table(source, name, header, layout, data, loc)
     findings.extend(more)
     findings.extend(_formula_findings(formula_refs, table, layout, loc))
@@ -424,6 +441,26 @@ def _sheet_table(source: SourceFile, name: str, rows: list[list[object]],
 def _header_only(what: str, header: _Header) -> str:
     return (f"{what} has a header on row {header.index + 1} but no data rows under it; "
             "add the activity rows below the header.")
+
+
+def _xlsx_columns(rows: list[list[object]], header_width: int) -> list[pa.Array | np.ndarray]:
+    """The cells below the header, column by column.
+
+    A column of text only (blank cells are "") becomes an Arrow string array, exactly what a
+    CSV column is, so it takes the same fast paths; a column that holds numbers, dates or
+    booleans stays as Python objects for the cell-by-cell rules (Excel dates, numeric cells).
+    """
+    width = max([header_width, *map(len, rows)]) if rows else header_width
+    if any(len(r) != width for r in rows):  # ragged rows: a missing cell is a blank one
+        rows = [[*r, *([""] * (width - len(r)))] for r in rows]
+    return [_xlsx_column([r[j] for r in rows]) for j in range(width)]
+
+
+def _xlsx_column(values: list) -> pa.Array | np.ndarray:
+    try:
+        return pa.array(values, type=pa.large_string())  # raises at the first non-text cell
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return np.array(values, dtype=object)
 
 
 _NO_HEADER = ("No header row found: none of the first 30 rows names at least two activity "
