@@ -76,24 +76,19 @@ def _col(df, name: str):
 
 def _text(series):
     """Cell values as stripped strings ('' for blank), whatever type calamine gave."""
-    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     if series.dtype == object and len(series) and series.isna().all():  # an absent column
-        return pd.Series(np.full(len(series), "", dtype=object), index=series.index,
-                         dtype="str")
+        blank = pa.repeat(pa.scalar("", pa.large_string()), len(series))
+        return pa.chunked_array([blank]).to_pandas().set_axis(series.index)
     if isinstance(series.dtype, pd.StringDtype):  # CSV cells: already text, Arrow-backed
         return series.fillna("").str.strip()
-    s = series.astype(object).where(series.notna(), "")
-    if not _all_str(s):
-        s = _map_distinct(s, _cell_text)
-    return s.astype("str").str.strip()
-
-
-def _all_str(s) -> bool:
-    import pandas as pd
-
-    return pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
+    # Mixed xlsx cells: a quantity column has a distinct number on nearly every row, so one
+    # pass over the cells beats looking up distinct values.
+    texts = [v if type(v) is str else _cell_text(v) for v in series.to_numpy(dtype=object)]
+    arrow = pa.chunked_array([pa.array(texts, type=pa.large_string())])
+    return arrow.to_pandas().set_axis(series.index).str.strip()
 
 
 def _map_distinct(series, func):
@@ -108,8 +103,11 @@ def _map_distinct(series, func):
 
 
 def _cell_text(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, float):
+        if v != v:  # NaN: a blank cell in a frame pandas padded
+            return ""
+        if v.is_integer():
+            return str(int(v))
     return "" if v is None else str(v)
 
 

@@ -450,8 +450,9 @@ def _xlsx_columns(rows: list[list[object]], header_width: int) -> list[pa.Array 
     CSV column is, so it takes the same fast paths; a column that holds numbers, dates or
     booleans stays as Python objects for the cell-by-cell rules (Excel dates, numeric cells).
     """
-    width = max([header_width, *map(len, rows)]) if rows else header_width
-    if any(len(r) != width for r in rows):  # ragged rows: a missing cell is a blank one
+    lengths = set(map(len, rows))
+    width = max([header_width, *lengths])
+    if lengths - {width}:  # ragged rows: a missing cell is a blank one
         rows = [[*r, *([""] * (width - len(r)))] for r in rows]
     return [_xlsx_column([r[j] for r in rows]) for j in range(width)]
 
