@@ -84,9 +84,19 @@ def _text(series):
         return pa.chunked_array([blank]).to_pandas().set_axis(series.index)
     if isinstance(series.dtype, pd.StringDtype):  # CSV cells: already text, Arrow-backed
         return series.fillna("").str.strip()
-    # Mixed xlsx cells: a quantity column has a distinct number on nearly every row, so one
-    # pass over the cells beats looking up distinct values.
-    texts = [v if type(v) is str else _cell_text(v) for v in series.to_numpy(dtype=object)]
+    # Mixed xlsx cells: a quantity column has a distinct number on nearly every row, a date
+    # column the same dozen dates, so numbers are written cell by cell and the rest once
+    # per distinct value (keyed by type too: True == 1 == 1.0 would share one entry).
+    memo: dict = {}
+
+    def once(v):
+        key = (type(v), v)
+        if key not in memo:
+            memo[key] = _cell_text(v)
+        return memo[key]
+
+    texts = [v if type(v) is str else _cell_text(v) if type(v) is float else once(v)
+             for v in series.to_numpy(dtype=object)]
     arrow = pa.chunked_array([pa.array(texts, type=pa.large_string())])
     return arrow.to_pandas().set_axis(series.index).str.strip()
 
@@ -254,6 +264,8 @@ def _periods(raw, df, fl, parse_dates, cell_problem_message) -> None:
     df["period_end"] = s_end.fillna(pd_series(start.end, df.index)).fillna(y_end)
     for name, parsed in (("period_start", start), ("period_end", end), ("year", year)):
         prob = pd_series(parsed.problem, df.index)
+        if prob.isna().all():
+            continue  # the cells' text is only wanted to quote a bad one
         given = _text(_col(raw, name))
         for code in ("not-a-date", "ambiguous-date"):
             fl.flag(prob.eq(code), code, name,

@@ -8,6 +8,7 @@ arithmetic on whole columns.  Rows that fail a check stay in the result with sta
 from __future__ import annotations
 
 import gc
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,16 +76,21 @@ def _assess(paths, config, options: AssessOptions | None, progress) -> Assessmen
     from .activity import prepare_rows
     from .factors import load_library
     from .ingest import read_activity_files
+    from .units import start_loading
 
+    start_loading()  # the factor match needs pint; let it load while the files are read
     options = options or AssessOptions()
     step = progress or (lambda _msg: None)
-    step("loading factors")
     gwp = gwp_table(options.gwp)
-    library, findings = load_library(
-        list(config.factor_sets) or None, [*config.extra_factors, *options.factor_files]
-    )
-    ingested = read_activity_files(paths, sheet=options.sheet, encoding=options.encoding,
-                                   progress=progress)
+    # Factors load on a second thread while the inputs are read: calamine and Arrow parse
+    # without the GIL, so the two overlap instead of adding up.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(load_library, list(config.factor_sets) or None,
+                              [*config.extra_factors, *options.factor_files])
+        ingested = read_activity_files(paths, sheet=options.sheet, encoding=options.encoding,
+                                       progress=progress)
+        step("loading factors")
+        library, findings = loading.result()
     findings = [*findings, *ingested.findings]
     step("checking rows")
     rows = prepare_rows(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 from functools import cache
 from importlib.resources import files
 
@@ -69,15 +70,39 @@ def unit_hint(text: str) -> str:
     return "use one of the units listed by `carbonaudit factors units` (e.g. kWh, L, t, Nm3, GJ)"
 
 
-@cache
+_UREG = None
+_UREG_LOCK = threading.Lock()
+
+
 def get_ureg():
-    """The application's one UnitRegistry, built on first use (pint is slow to import)."""
+    """The application's one UnitRegistry, built on first use (pint is slow to import).
+
+    A lock rather than functools.cache: `start_loading` may be building it on another
+    thread, and two registries would make quantities that cannot be mixed.
+    """
+    global _UREG
+    if _UREG is None:
+        with _UREG_LOCK:
+            if _UREG is None:
+                _UREG = _build_ureg()
+    return _UREG
+
+
+def _build_ureg():
     import pint
 
     ureg = pint.UnitRegistry(cache_folder=None)
     path = files("carbonaudit").joinpath("data/units.txt")
     ureg.load_definitions(str(path))
     return ureg
+
+
+def start_loading() -> None:
+    """Build the registry on a background thread (0.7 s of pint) while input is being read:
+    calamine and Arrow release the GIL as they parse, so the build costs no wall time."""
+    if _UREG is None:
+        # not a daemon: a run that never matches a factor must not exit mid-import of pint
+        threading.Thread(target=get_ureg, name="carbonaudit-units").start()
 
 
 @cache
