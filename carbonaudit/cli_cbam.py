@@ -98,8 +98,9 @@ def assess(
 def _products_table(doc: dict):
     from rich.table import Table
 
+    period = " ".join(str(v) for v in (doc["period"]["regime"], doc["period"].get("year")) if v)
     table = Table(title=f"{doc['installation'].get('name') or 'Installation'} — SEE per product "
-                        f"({doc['period']['regime']} {doc['period'].get('year') or ''})")
+                        f"({period})")
     for head in ("CN code", "Product", "SEE direct", "SEE indirect", "SEE total", "Unit",
                  "Defaults %"):
         table.add_column(head, justify="right" if head.startswith(("SEE", "Def")) else "left",

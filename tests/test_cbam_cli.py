@@ -302,6 +302,8 @@ def test_blank_workbook_gives_findings_not_a_traceback(tmp_path, blank):
     found = {(f["code"], f["location"].get("cell"))
              for f in json.loads(res.stdout)["findings"]}
     assert ("cbam-period-missing", period_cell) in found
+    # nothing to communicate is said where the products go, not left to an empty table
+    assert ("cbam-no-products", "A2" if blank == "ours" else "D10") in found
     assert (out / "communication.xlsx").exists()
 
 
@@ -346,6 +348,32 @@ def test_template_incomplete_and_inconsistent_conditions_are_errors_at_their_cel
     exit_code, found = _assess_codes(path, tmp_path)
     assert (code, cell) in found
     assert exit_code == 1
+
+
+@pytest.mark.parametrize("kind", ["ours", "official"])
+@pytest.mark.parametrize("value", ["bolts", "73181500"])
+def test_cn_code_outside_annex_i_is_one_finding_naming_what_was_written(tmp_path, kind, value):
+    import openpyxl
+
+    path = tmp_path / "inst.xlsx"
+    if kind == "ours":
+        shutil.copy(SAMPLE, path)
+        sheet, cell = "Products", "B2"
+    else:
+        assert runner.invoke(app, ["cbam", "fill-template", str(SAMPLE), "-o",
+                                   str(path)]).exit_code == 0
+        sheet, cell = "Summary_Products", "F10"
+    wb = openpyxl.load_workbook(path)
+    assert str(wb[sheet][cell].value).replace(" ", "") == "73181558"  # the bolts' code
+    wb[sheet][cell] = value
+    wb.save(path)
+    res = runner.invoke(app, ["cbam", "assess", str(path), "--out", str(tmp_path / "o"),
+                              "--json"])
+    assert res.exit_code == 1, res.output
+    at_cell = [f for f in json.loads(res.stdout)["findings"]
+               if f["location"].get("sheet") == sheet and f["location"].get("cell") == cell]
+    assert [f["code"] for f in at_cell] == ["cbam-cn-not-annex-i"]
+    assert repr(value) in at_cell[0]["message"]
 
 
 def test_absurd_activity_data_is_a_finding_not_an_internal_error(tmp_path):

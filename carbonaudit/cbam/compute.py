@@ -8,7 +8,7 @@ numbers that depend on it are left out (None).
 
 from __future__ import annotations
 
-from ..findings import Finding, error, sort_key, warning
+from ..findings import Finding, Location, error, sort_key, warning
 from . import reference
 from .attribution import attribute
 from .emissions import cems_emissions, compute_stream, pfc_emissions
@@ -43,6 +43,15 @@ def compute(inst: Installation, regime: str = DEFINITIVE, year: int | None = Non
                                 + [pp.good for pp in inst.precursors], regime)
     included = {p.name: p.included for p in inst.processes}
     result.products = [_product(prod, result, included, findings) for prod in inst.products]
+    if not inst.products:
+        # where a person adds them: our Products sheet, or the template's Summary_Products
+        sheet, cell = ("Products", "A2") if inst.source_kind == "carbonaudit" else (
+            "Summary_Products", "D10")
+        findings.append(error(
+            "cbam-no-products",
+            "The installation lists no products, so there is no SEE to communicate; give "
+            "each good sent to the EU with its CN code and production process.",
+            Location(inst.source_path or "", sheet, cell)))
     result.findings = sorted(findings, key=sort_key)
     return result
 
@@ -158,9 +167,10 @@ def _check_cn(prod: Product, proc: ProcessResult | None, included: list[str],
     cn8 = reference.normalise_cn(prod.cn_code)
     cn = reference.cn_codes().get(cn8) if cn8 else None
     if cn is None:
+        given = (f"CN code {prod.cn_code!r} is not an eight-digit code of Annex I of "
+                 "Reg. 2023/956" if prod.cn_code else "the CN code is empty")
         findings.append(error("cbam-cn-not-annex-i",
-                              f"{label}: CN code {prod.cn_code!r} is not an eight-digit code of "
-                              "Annex I of Reg. 2023/956; use the full 8-digit code.",
+                              f"{label}: {given}; use the full 8-digit code, e.g. 73181558.",
                               prod.where.of("cn_code")))
         return None
     if proc is not None and proc.good is not None:

@@ -34,7 +34,7 @@ and an info finding says so.
 
 Finding codes (all `cbam-read-…`): `not-a-number`, `number-as-text`, `not-in-list`,
 `not-a-date`, `not-a-boolean`, `unknown-country`, `unknown-good`, `unknown-route`,
-`unknown-process`, `unknown-cn-code`, `duplicate-name`, `unnamed`, `template-error`,
+`unknown-process`, `duplicate-name`, `unnamed`, `template-error`,
 `not-recalculated`, `sheet-missing`.
 """
 
@@ -786,15 +786,15 @@ def _product_process(cells: Cells, sheet: str, ref: str, names: dict[str, str]) 
 
 
 def _cn_code(cells: Cells, sheet: str, ref: str) -> str | None:
+    """The code's digits, or the cell's text as written when it has none.
+
+    Whether it is an Annex I code is checked once, with the product (cbam-cn-not-annex-i at
+    this cell), so the reader reports nothing itself.
+    """
     raw = cells.raw(sheet, ref)
     code = reference.normalise_cn(raw)
-    if code is None:
-        return None
-    if code not in reference.cn_codes():
-        cells.findings.append(error(
-            "cbam-read-unknown-cn-code",
-            f"CN code {raw!r} is not in the template's Annex I list (8 digits, e.g. 73181558)",
-            cells.loc(sheet, ref)))
+    if code is None and raw is not None and str(raw).strip():
+        return str(raw).strip()
     return code
 
 
