@@ -316,13 +316,18 @@ def _assess_codes(path: Path, tmp_path: Path) -> tuple[int, set[tuple[str, str |
                            if f["severity"] == "error"}
 
 
-# The template's own error conditions (A_InstData N83 / N102, E_PurchPrec U49), each set in
+# The template's own error conditions (A_InstData N83 / N102, E_PurchPrec U49 / U50), each in
 # a copy of the sample: (our workbook sheet, cell, official sheet, cell, value, finding code).
 TEMPLATE_CONDITIONS = [
     ("Processes", "D2", "A_InstData", "F83", None, "cbam-process-included-missing"),
     ("Processes", "D2", "A_InstData", "F83", "Cement", "cbam-process-included-inconsistent"),
     ("Precursors", "D2", "A_InstData", "F102", None, "cbam-precursor-country-missing"),
     ("Precursors", "H2", "E_PurchPrec", "M49", None, "cbam-precursor-see-source-missing"),
+    ("Precursors", "J2", "E_PurchPrec", "M50", None,
+     "cbam-precursor-electricity-source-missing"),
+    ("Processes", "B2", "A_InstData", "L83", None, "cbam-read-unnamed"),
+    ("Precursors", "B2", "A_InstData", "L102", None, "cbam-read-unnamed"),
+    ("Precursors", "E2", "A_InstData", "G102", "Bananas", "cbam-read-unknown-route"),
 ]
 
 

@@ -544,10 +544,12 @@ def _record_name(cells: Cells, sheet: str, ref: str, ident: str, good: str | Non
     """The name the template uses everywhere: the typed name, or "<ID> - <category>"."""
     name = cells.text(sheet, ref)
     if name is None:
+        # The template flags the row "Incomplete!" (A_InstData N83 / N102): other sheets
+        # link records by name.  It is read on under the template's stand-in name.
         name = f"{ident} - {good or ''}".rstrip(" -")
-        cells.findings.append(warning(
-            "cbam-read-unnamed", f"{ident} has no name; the template calls it {name!r}",
-            cells.loc(sheet, ref)))
+        cells.findings.append(error(
+            "cbam-read-unnamed", f"{ident} has no name (the template shows 'Incomplete!'); "
+            f"give it one; until then it is read as {name!r}", cells.loc(sheet, ref)))
     key = fold(name)
     if key in seen:
         cells.findings.append(error(

@@ -83,7 +83,7 @@ def precursor_result(pp: Precursor, regime: str) -> tuple[PrecursorResult, list[
 
 
 _SEE_CODES = {"cbam-precursor-see-missing", "cbam-precursor-see-source-missing",
-              "cbam-precursor-indirect-missing"}
+              "cbam-precursor-electricity-source-missing", "cbam-precursor-indirect-missing"}
 
 
 def _precursor_checks(pp: Precursor, r: PrecursorResult, good: reference.Good | None,
@@ -150,6 +150,12 @@ def _see_checks(pp: Precursor, r: PrecursorResult, label: str) -> list[Finding]:
                          f"{label}: the source of its SEE (Measured / Default / Unknown) is "
                          "not given (the template shows 'Incomplete!'), so the share of "
                          "default values cannot be stated.", pp.where.of("see_direct_source")))
+    if pp.specific_electricity_source is None:
+        # The template's "Incomplete!" at E_PurchPrec U50: M50 is asked of every precursor.
+        out.append(error("cbam-precursor-electricity-source-missing",
+                         f"{label}: the source of its specific electricity consumption "
+                         "(Measured / Default / Unknown) is not given (the template shows "
+                         "'Incomplete!').", pp.where.of("specific_electricity_source")))
     for key, value in sources.items():
         if value is not None and value not in SEE_SOURCES:
             out.append(error("cbam-precursor-see-source-invalid",

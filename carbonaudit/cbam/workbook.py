@@ -30,7 +30,7 @@ import datetime as dt
 from pathlib import Path
 
 from carbonaudit.errors import InputUnreadable, UsageError
-from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
+from carbonaudit.findings import Finding, Location, column_letter, error, info
 from carbonaudit.template import LANGS, atomic_workbook
 
 from . import official as o
@@ -576,9 +576,10 @@ def _processes(t: _Table) -> list[Process]:
         name = values.pop("name")
         if name is None:
             name = f"{ident} - {values.get('good') or ''}".rstrip(" -")
-            t.cells.findings.append(warning("cbam-read-unnamed",
-                                            f"{ident} has no name; it is called {name!r}",
-                                            t.loc("name", row)))
+            t.cells.findings.append(error("cbam-read-unnamed",
+                                          f"{ident} has no name (the official template "
+                                          "shows 'Incomplete!'); give it one; until then it "
+                                          f"is read as {name!r}", t.loc("name", row)))
         _check_unique(t, row, ident, name, seen)
         processes.append(Process(ident, name, where=where, **values))
     return processes
@@ -602,12 +603,35 @@ def _precursors(t: _Table, processes: list[Process]) -> list[Precursor]:
     for k, row in enumerate(t.rows(), start=1):
         values, where = t.record(row)
         ident = values.pop("id") or f"PP{k}"
-        name = values.pop("name") or f"{ident} - {values.get('good') or ''}".rstrip(" -")
+        name = values.pop("name")
+        if name is None:
+            name = f"{ident} - {values.get('good') or ''}".rstrip(" -")
+            t.cells.findings.append(error("cbam-read-unnamed",
+                                          f"{ident} has no name (the official template "
+                                          "shows 'Incomplete!'); give it one; until then it "
+                                          f"is read as {name!r}", t.loc("name", row)))
         _check_unique(t, row, ident, name, seen)
-        routes = [s.strip() for s in (values.pop("routes") or "").split(";") if s.strip()]
+        routes = _precursor_routes(t, row, values.pop("routes"), values.get("good"))
         result.append(Precursor(ident, name, values.pop("good"), values.pop("country"),
                                 routes, where=where, **values))
     return result
+
+
+def _precursor_routes(t: _Table, row: int, text: str | None, good: str | None) -> list[str]:
+    """'Route A; Route B' as the good's own route names; one that is not its route is an
+    error at the cell, as the template's 'Inconsistent!' (A_InstData N102)."""
+    known = reference.goods()[good].routes if good in reference.goods() else ()
+    routes = []
+    for given in (s.strip() for s in (text or "").split(";") if s.strip()):
+        match = next((r for r in known if o.fold(r) == o.fold(given)), None)
+        if match is None and known:
+            t.cells.findings.append(error(
+                "cbam-read-unknown-route",
+                f"route {given!r} is not a production route of {good!r} ({', '.join(known)})",
+                t.loc("routes", row)))
+            continue
+        routes.append(match or given)
+    return routes
 
 
 def _lookup(records: list, text: str | None) -> object | None:
