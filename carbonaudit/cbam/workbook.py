@@ -573,16 +573,23 @@ def _processes(t: _Table) -> list[Process]:
     for n, row in enumerate(t.rows(), start=1):
         values, where = t.record(row)
         ident = values.pop("id") or f"P{n}"
-        name = values.pop("name")
-        if name is None:
-            name = f"{ident} - {values.get('good') or ''}".rstrip(" -")
-            t.cells.findings.append(error("cbam-read-unnamed",
-                                          f"{ident} has no name (the official template "
-                                          "shows 'Incomplete!'); give it one; until then it "
-                                          f"is read as {name!r}", t.loc("name", row)))
+        name = _record_name(t, row, ident, values.pop("name"), values.get("good"))
         _check_unique(t, row, ident, name, seen)
         processes.append(Process(ident, name, where=where, **values))
     return processes
+
+
+def _record_name(t: _Table, row: int, ident: str, name: str | None, good: str | None) -> str:
+    """The typed name, or the template's stand-in "<ID> - <category>" with an error: the
+    official template shows 'Incomplete!' for a record without a name."""
+    if name is not None:
+        return name
+    name = f"{ident} - {good or ''}".rstrip(" -")
+    t.cells.findings.append(error("cbam-read-unnamed",
+                                  f"{ident} has no name (the official template shows "
+                                  f"'Incomplete!'); give it one; until then it is read as "
+                                  f"{name!r}", t.loc("name", row)))
+    return name
 
 
 def _check_unique(t: _Table, row: int, ident: str, name: str, seen: dict[str, str]) -> None:
@@ -603,13 +610,7 @@ def _precursors(t: _Table, processes: list[Process]) -> list[Precursor]:
     for k, row in enumerate(t.rows(), start=1):
         values, where = t.record(row)
         ident = values.pop("id") or f"PP{k}"
-        name = values.pop("name")
-        if name is None:
-            name = f"{ident} - {values.get('good') or ''}".rstrip(" -")
-            t.cells.findings.append(error("cbam-read-unnamed",
-                                          f"{ident} has no name (the official template "
-                                          "shows 'Incomplete!'); give it one; until then it "
-                                          f"is read as {name!r}", t.loc("name", row)))
+        name = _record_name(t, row, ident, values.pop("name"), values.get("good"))
         _check_unique(t, row, ident, name, seen)
         routes = _precursor_routes(t, row, values.pop("routes"), values.get("good"))
         result.append(Precursor(ident, name, values.pop("good"), values.pop("country"),
