@@ -89,8 +89,9 @@ def test_cbam_pdf(tmp_path, lang):
     text = flat("\n".join(pages))
     L = Labels(lang)
     for key in ("chapter.products", "chapter.processes", "chapter.cbam_methodology",
-                "chapter.carbon_price", "chapter.quality"):
+                "chapter.carbon_price", "chapter.quality", "chapter.provenance.cbam"):
         assert flat(L(key)) in text, key
+    assert flat(L("chapter.provenance")) not in text  # no "Appendix B" without an A
     p = doc["products"][0]
     assert p["cn_code"] in text and f"{p['see_direct']:,.4f}" in text
     assert f"{doc['totals_t']['direct']:,.3f}" in text

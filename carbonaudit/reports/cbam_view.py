@@ -247,7 +247,8 @@ def _quality(doc: dict, L: Labels) -> Chapter:
 
 def _provenance(doc: dict, L: Labels, doc_hash: str, command: str) -> Chapter:
     inp = doc.get("input") or {}
-    return Chapter("provenance", L("chapter.provenance"), L("sheet.provenance"), [
+    # the CBAM report has no factors appendix, so its only appendix is A, not B
+    return Chapter("provenance", L("chapter.provenance.cbam"), L("sheet.provenance"), [
         Table("tool", L("table.tool"), [Column(L("col.item")), Column(L("col.value"), "code")],
               [[L("col.path"), text(inp.get("path"))], [L("col.kind"), text(inp.get("kind"))],
                [L("col.sha256"), text(inp.get("sha256"))],
