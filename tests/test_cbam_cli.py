@@ -331,25 +331,46 @@ TEMPLATE_CONDITIONS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def clean_copies(tmp_path_factory) -> dict[str, Path]:
+    """The sample as our workbook and as a filled official template, both assessing clean."""
+    folder = tmp_path_factory.mktemp("clean")
+    copies = {"ours": folder / "ours.xlsx", "official": folder / "official.xlsx"}
+    shutil.copy(SAMPLE, copies["ours"])
+    assert runner.invoke(app, ["cbam", "fill-template", str(SAMPLE), "-o",
+                               str(copies["official"])]).exit_code == 0
+    for path in copies.values():
+        assert _assess_codes(path, folder)[0] == 0   # the sample itself is clean
+    return copies
+
+
+@pytest.fixture(scope="module")
+def books(clean_copies):
+    """Both copies opened once with openpyxl (the official one takes seconds to load)."""
+    import openpyxl
+
+    return {kind: openpyxl.load_workbook(path) for kind, path in clean_copies.items()}
+
+
+def _save_with(book, sheet: str, cell: str, value, path: Path) -> None:
+    """Save a copy of `book` with one cell changed, leaving the shared book as it was."""
+    before = book[sheet][cell].value
+    book[sheet][cell] = value
+    try:
+        book.save(path)
+    finally:
+        book[sheet][cell] = before
+
+
 @pytest.mark.parametrize("kind", ["ours", "official"])
 @pytest.mark.parametrize(("sheet", "cell", "osheet", "ocell", "value", "code"),
                          TEMPLATE_CONDITIONS)
 def test_template_incomplete_and_inconsistent_conditions_are_errors_at_their_cell(
-        tmp_path, kind, sheet, cell, osheet, ocell, value, code):
-    import openpyxl
-
+        tmp_path, books, kind, sheet, cell, osheet, ocell, value, code):
     path = tmp_path / "inst.xlsx"
-    if kind == "ours":
-        shutil.copy(SAMPLE, path)
-    else:
-        assert runner.invoke(app, ["cbam", "fill-template", str(SAMPLE), "-o",
-                                   str(path)]).exit_code == 0
+    if kind == "official":
         sheet, cell = osheet, ocell
-    before, _ = _assess_codes(path, tmp_path)
-    assert before == 0                      # the sample itself is clean
-    wb = openpyxl.load_workbook(path)
-    wb[sheet][cell] = value
-    wb.save(path)
+    _save_with(books[kind], sheet, cell, value, path)
     exit_code, found = _assess_codes(path, tmp_path)
     assert (code, cell) in found
     assert exit_code == 1
@@ -357,21 +378,12 @@ def test_template_incomplete_and_inconsistent_conditions_are_errors_at_their_cel
 
 @pytest.mark.parametrize("kind", ["ours", "official"])
 @pytest.mark.parametrize("value", ["bolts", "73181500"])
-def test_cn_code_outside_annex_i_is_one_finding_naming_what_was_written(tmp_path, kind, value):
-    import openpyxl
-
+def test_cn_code_outside_annex_i_is_one_finding_naming_what_was_written(tmp_path, books,
+                                                                         kind, value):
     path = tmp_path / "inst.xlsx"
-    if kind == "ours":
-        shutil.copy(SAMPLE, path)
-        sheet, cell = "Products", "B2"
-    else:
-        assert runner.invoke(app, ["cbam", "fill-template", str(SAMPLE), "-o",
-                                   str(path)]).exit_code == 0
-        sheet, cell = "Summary_Products", "F10"
-    wb = openpyxl.load_workbook(path)
-    assert str(wb[sheet][cell].value).replace(" ", "") == "73181558"  # the bolts' code
-    wb[sheet][cell] = value
-    wb.save(path)
+    sheet, cell = ("Products", "B2") if kind == "ours" else ("Summary_Products", "F10")
+    assert str(books[kind][sheet][cell].value).replace(" ", "") == "73181558"  # the bolts
+    _save_with(books[kind], sheet, cell, value, path)
     res = runner.invoke(app, ["cbam", "assess", str(path), "--out", str(tmp_path / "o"),
                               "--json"])
     assert res.exit_code == 1, res.output
