@@ -151,6 +151,33 @@ def test_duplicate_process_name_in_our_workbook(tmp_path, sample):
     assert hits and hits[0].location.sheet == "Processes" and hits[0].location.cell.endswith("3")
 
 
+def test_renamed_header_is_named_once_with_a_hint(tmp_path, sample):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = write_installation_workbook(tmp_path / "hm.xlsx", sample)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["SourceStreams"]
+    col = next(c.column_letter for c in ws[1] if c.value == "activity_data")
+    ws[f"{col}1"] = "Activity data (tonnes)"
+    wb.save(path)
+    _, findings = read_installation_workbook(path)
+    missing = [f for f in findings if f.code == "cbam-read-missing-column"]
+    assert [(f.location.sheet, f.location.cell) for f in missing] == [("SourceStreams", "A1")]
+    assert "'activity_data'" in missing[0].message
+    unknown = next(f for f in findings if f.code == "cbam-read-unknown-column")
+    assert unknown.location.cell == f"{col}1" and "did you mean 'activity_data'" in unknown.message
+
+
+def test_workbook_without_its_processes_sheet_is_refused_naming_it(tmp_path, sample):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = write_installation_workbook(tmp_path / "hm.xlsx", sample)
+    wb = openpyxl.load_workbook(path)
+    del wb["Processes"]
+    wb.save(path)
+    with pytest.raises(InputUnreadable) as caught:
+        read_installation(path)
+    assert "no Processes sheet" in str(caught.value)
+
+
 def test_unknown_dropdown_value_is_a_finding(tmp_path, sample):
     openpyxl = pytest.importorskip("openpyxl")
     path = write_installation_workbook(tmp_path / "hm.xlsx", sample)

@@ -18,7 +18,7 @@ from carbonaudit.xlsx_safety import check_workbook
 
 from .model import Installation
 from .official import read_official, sheet_names
-from .workbook import is_installation_workbook, read_installation_workbook
+from .workbook import MARKER_SHEETS, is_installation_workbook, read_installation_workbook
 
 OFFICIAL_MARKERS = ("VersionDocumentation", "A_InstData")
 
@@ -33,10 +33,11 @@ def read_installation(path: Path | str) -> tuple[Installation, list[Finding]]:
     elif is_installation_workbook(names):
         inst, findings = read_installation_workbook(path)
     else:
+        missing = [n for n in MARKER_SHEETS if n not in names]
         raise InputUnreadable(shown, (
-            "neither the Commission's CBAM installation template nor a carbonaudit "
-            f"installation workbook (sheets: {', '.join(names[:8])}); "
-            "samples/harbour_metals/installation_2026.xlsx shows the expected layout"))
+            "neither the Commission's CBAM installation template (no A_InstData sheet) nor a "
+            f"carbonaudit installation workbook (no {' or '.join(missing)} sheet); "
+            "`carbonaudit template installation` writes a blank one"))
     inst.source_path = shown
     inst.source_sha256 = _sha256(Path(path))
     return inst, findings

@@ -27,10 +27,11 @@ becomes a finding at its cell (codes shared with `official`: `cbam-read-…`, pl
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 
 from carbonaudit.errors import InputUnreadable, UsageError
-from carbonaudit.findings import Finding, Location, column_letter, error, info
+from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
 from carbonaudit.template import LANGS, atomic_workbook
 
 from . import official as o
@@ -511,14 +512,29 @@ class _Table:
                                        Location(cells.file, name)))
             return
         header = rows[0] if rows else []
+        unknown = []
         for c, label in enumerate(header):
             key = o.fold(label).replace(" ", "_") if isinstance(label, str) else ""
             if key in self.kinds:
                 self.columns[key] = column_letter(c)
             elif key:
-                cells.findings.append(info(
-                    "cbam-read-unknown-column", f"column {label!r} is not used",
-                    Location(cells.file, name, f"{column_letter(c)}1")))
+                unknown.append((c, label))
+        missing = [k for k in self.kinds if k not in self.columns]
+        for c, label in unknown:
+            near = difflib.get_close_matches(o.fold(label).replace(" ", "_"), missing, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            cells.findings.append(info(
+                "cbam-read-unknown-column", f"column {label!r} is not used{hint}",
+                Location(cells.file, name, f"{column_letter(c)}1")))
+        if missing and len(rows) > 1:
+            # One finding for the header, so that the empty cells every row then reports
+            # have their cause named once.
+            cells.findings.append(warning(
+                "cbam-read-missing-column",
+                f"the header row has no {', '.join(repr(m) for m in missing)} column; "
+                "those values are read as empty on every row (the column names of "
+                "`carbonaudit template installation` are expected)",
+                Location(cells.file, name, "A1")))
 
     def rows(self) -> list[int]:
         """Sheet row numbers that hold any value in a known column."""
