@@ -120,6 +120,19 @@ def test_preshipment_passes_our_output_and_fails_a_tampered_copy(tmp_path):
     assert len(body["pre_shipment"]["fix_list"]) >= 3
 
 
+def test_workbook_and_json_give_the_same_findings(tmp_path):
+    # the aluminium profiles carry 89.9 % defaults, justified in the data-quality section
+    _assess(tmp_path)
+    codes = {}
+    for name in ("cbam-communication.json", "communication.xlsx"):
+        res = runner.invoke(app, ["validate", "--kind", "cbam", str(tmp_path / "out" / name),
+                                  "--json"])
+        assert res.exit_code == 0, res.output
+        codes[name] = sorted(f["code"] for f in json.loads(res.stdout)["findings"])
+    assert codes["communication.xlsx"] == codes["cbam-communication.json"] == [
+        "cbam-comm-defaults-used"]
+
+
 def test_schema_failure_is_reported_with_pointer(tmp_path):
     _assess(tmp_path)
     doc = json.loads((tmp_path / "out" / "cbam-communication.json").read_text("utf-8"))

@@ -246,8 +246,24 @@ def read_communication_workbook(path: Path) -> tuple[dict, list[Finding]]:
         product = _read_product(row, columns, path, r, len(products), where, findings)
         products.append(product)
     inst, period = _read_pairs(wb.get_sheet_by_name(INSTALLATION_SHEET).to_python())
-    return {"installation": inst, "period": period, "products": products,
-            "_where": where}, findings
+    partial = {"installation": inst, "period": period, "products": products, "_where": where}
+    justification = _read_default_justification(
+        wb.get_sheet_by_name(METHODOLOGY_SHEET).to_python(), path, where)
+    if justification:
+        # Per-precursor justifications are not in the workbook, so only a stated one can be
+        # judged: its absence proves nothing.
+        partial["methodology"] = {"data_quality": {"default_justification": justification}}
+    return partial, findings
+
+
+def _read_default_justification(rows: list[list], path: Path, where: dict) -> str | None:
+    """The data-quality pair `default_justification` the Methodology sheet carries."""
+    for r, row in enumerate(rows, start=1):
+        if len(row) >= 2 and row[0] == "default_justification" and row[1] not in ("", None):
+            where["/methodology/data_quality/default_justification"] = Location(
+                str(path), METHODOLOGY_SHEET, f"B{r}")
+            return str(row[1])
+    return None
 
 
 def _read_product(row, columns: dict, path: Path, r: int, index: int,
