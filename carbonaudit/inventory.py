@@ -184,11 +184,12 @@ def _by_month(ok) -> list[dict]:
     dated = ok[ok["period_start"].notna()]
     if not len(dated):
         return []
-    month = dated["period_start"].dt.strftime("%Y-%m")
-    loc = dated.groupby(month)["co2e_kg"].sum()
-    mkt = dated.groupby(month)["co2e_market_kg"].sum()
-    return [{"month": m, "kgco2e_location": _f(loc[m]), "kgco2e_market": _f(mkt[m])}
-            for m in sorted(loc.index)]
+    # Group on the month number and format the few distinct months, not a million dates.
+    month = dated["period_start"].to_numpy().astype("datetime64[M]")
+    sums = dated[["co2e_kg", "co2e_market_kg"]].groupby(month).sum()
+    return [{"month": str(m)[:7], "kgco2e_location": _f(r.co2e_kg),
+             "kgco2e_market": _f(r.co2e_market_kg)}
+            for m, r in zip(sums.index.to_numpy(), sums.itertuples(index=False), strict=True)]
 
 
 def _top_sources(ok, n: int = 10) -> list[dict]:

@@ -107,6 +107,12 @@ def test_scope2_dual_reporting(tmp_path):
     assert doc["by_iso_category"] == [{"category": 2,
                                        "label": "Indirect GHG emissions from imported energy",
                                        "kgco2e": pytest.approx(location)}]
+    # each month both ways, in calendar order
+    assert doc["by_month"] == [
+        {"month": "2019-01", "kgco2e_location": pytest.approx(10000 * 0.81),
+         "kgco2e_market": pytest.approx(10000 * 0.81)},
+        {"month": "2019-02", "kgco2e_location": pytest.approx(2000 * 0.81),
+         "kgco2e_market": pytest.approx(2000 * 0.5)}]
 
 
 @pytest.mark.parametrize("gwp", ["AR4", "AR5", "AR6"])
