@@ -224,17 +224,14 @@ def _classify(df, f, take, good) -> None:
 
     default_scope = df["activity"].map({a: c.scope for a, c in ACTIVITIES.items()})
     default_cat = df["activity"].map({a: c.scope3_category for a, c in ACTIVITIES.items()})
-    fscope = pd.to_numeric(pd.Series(f["scope"].to_numpy()[take]).replace("", None),
-                           errors="coerce")
-    fcat = pd.to_numeric(pd.Series(f["scope3_category"].to_numpy()[take]).replace("", None),
-                         errors="coerce")
-    fscope = fscope.where(good)
-    fcat = fcat.where(good)
+    # numbers per factor (a few hundred), then taken per row
+    fscope = np.where(good, _factor_numbers(f["scope"])[take], np.nan)
+    fcat = np.where(good, _factor_numbers(f["scope3_category"])[take], np.nan)
     scope = (df["scope_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan))
-    scope = np.where(np.isnan(scope), fscope.to_numpy(dtype=float), scope)
+    scope = np.where(np.isnan(scope), fscope, scope)
     scope = np.where(np.isnan(scope), default_scope.astype(float).to_numpy(), scope)
     cat = df["scope3_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    cat = np.where(np.isnan(cat), fcat.to_numpy(dtype=float), cat)
+    cat = np.where(np.isnan(cat), fcat, cat)
     cat = np.where(np.isnan(cat), default_cat.astype(float).to_numpy(), cat)
     cat = np.where(scope == 3, cat, np.nan)
     iso = df["iso_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -246,6 +243,13 @@ def _classify(df, f, take, good) -> None:
         "Int64")
     df["scope3_category"] = pd.array(cat, dtype="Float64").astype("Int64")
     df["iso_category"] = pd.array(iso, dtype="Float64").astype("Int64")
+
+
+def _factor_numbers(column):
+    """A factor-table text column ('1', '', '3') as floats, NaN where blank."""
+    import pandas as pd
+
+    return pd.to_numeric(column.replace("", None), errors="coerce").to_numpy(dtype=float)
 
 
 def _market(df, good, tables) -> list[Finding]:
