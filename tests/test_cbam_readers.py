@@ -126,14 +126,20 @@ def test_sample_script_is_byte_stable(tmp_path):
     assert committed.read_bytes() == a.read_bytes()
 
 
-def test_text_in_number_cell_is_a_finding_at_the_cell(tmp_path, sample):
+def _sample_with(tmp_path, sample, sheet: str, header: str, row: int, value):
+    """Our workbook of the sample with one cell of `header`'s column changed by openpyxl."""
     openpyxl = pytest.importorskip("openpyxl")
     path = write_installation_workbook(tmp_path / "hm.xlsx", sample)
     wb = openpyxl.load_workbook(path)
-    ss = wb["SourceStreams"]
-    col = next(c.column_letter for c in ss[1] if c.value == "activity_data")
-    ss[f"{col}2"] = "about 600"
+    ws = wb[sheet]
+    col = next(c.column_letter for c in ws[1] if c.value == header)
+    ws[f"{col}{row}"] = value
     wb.save(path)
+    return path, col
+
+
+def test_text_in_number_cell_is_a_finding_at_the_cell(tmp_path, sample):
+    path, col = _sample_with(tmp_path, sample, "SourceStreams", "activity_data", 2, "about 600")
     inst, findings = read_installation_workbook(path)
     bad = [f for f in findings if f.code == "cbam-read-not-a-number"]
     assert len(bad) == 1 and bad[0].location.sheet == "SourceStreams"
@@ -152,13 +158,8 @@ def test_duplicate_process_name_in_our_workbook(tmp_path, sample):
 
 
 def test_renamed_header_is_named_once_with_a_hint(tmp_path, sample):
-    openpyxl = pytest.importorskip("openpyxl")
-    path = write_installation_workbook(tmp_path / "hm.xlsx", sample)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["SourceStreams"]
-    col = next(c.column_letter for c in ws[1] if c.value == "activity_data")
-    ws[f"{col}1"] = "Activity data (tonnes)"
-    wb.save(path)
+    path, col = _sample_with(tmp_path, sample, "SourceStreams", "activity_data", 1,
+                             "Activity data (tonnes)")
     _, findings = read_installation_workbook(path)
     missing = [f for f in findings if f.code == "cbam-read-missing-column"]
     assert [(f.location.sheet, f.location.cell) for f in missing] == [("SourceStreams", "A1")]
