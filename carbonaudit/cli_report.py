@@ -38,9 +38,7 @@ def report(
     from .console import err
     from .reports.render import InvalidDocument, render_report
 
-    # the ISO ordering gets its own default name so it never overwrites the GHG Protocol one
-    suffix = f"-{standard}" if standard == "iso14064" else ""
-    target = output or document.with_name(f"report-{lang}{suffix}.{fmt}")
+    target = output or document.with_name(report_name("report", lang, fmt, standard))
     try:
         written = render_report(document, fmt, target, lang=lang, standard=standard,
                                 cjk_font=cjk_font)
@@ -70,13 +68,13 @@ def report_formats(formats: str | None, lang: str) -> list[str]:
     """The formats of `--report xlsx,pdf`, checked before any work is done."""
     from .errors import UsageError
     from .reports.labels import load_catalogue
+    from .reports.render import FORMATS
 
     if not formats:
         return []
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    wrong = [f for f in chosen if f not in {"xlsx", "pdf"}]
-    if wrong or not chosen:
-        raise UsageError(f"--report takes xlsx, pdf or both, not {formats!r}")
+    if not chosen or any(f not in FORMATS for f in chosen):
+        raise UsageError(f"--report takes {', '.join(FORMATS)} or both, not {formats!r}")
     load_catalogue(lang)  # an unknown --lang is a usage error now, not after the run
     return chosen
 
@@ -85,6 +83,13 @@ def render_beside(doc_path: Path, formats: list[str], lang: str, stem: str) -> d
     """Render the just-written document as `<stem>-<lang>.<fmt>` beside it."""
     from .reports.render import render_report
 
-    return {f"report_{fmt}": render_report(doc_path, fmt,
-                                           doc_path.with_name(f"{stem}-{lang}.{fmt}"), lang=lang)
-            for fmt in formats}
+    return {f"report_{fmt}": render_report(
+        doc_path, fmt, doc_path.with_name(report_name(stem, lang, fmt)), lang=lang)
+        for fmt in formats}
+
+
+def report_name(stem: str, lang: str, fmt: str, standard: str | None = None) -> str:
+    """`<stem>-<lang>.<fmt>`; the ISO ordering gets its own name so that it never
+    overwrites the GHG Protocol report beside it."""
+    suffix = f"-{standard}" if standard == "iso14064" else ""
+    return f"{stem}-{lang}{suffix}.{fmt}"

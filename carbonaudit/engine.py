@@ -56,7 +56,7 @@ def assess(paths, config, options: AssessOptions | None = None, progress=None) -
 
 @contextmanager
 def paused_gc():
-    """Hold the cyclic garbage collector while a workbook's cells are read and checked.
+    """Hold the cyclic garbage collector while the inputs are read, checked and computed.
 
     calamine hands over every cell as a Python object (1.8 million for 200,000 rows x 9);
     each allocation burst then sets off collections that walk all of them again, about a

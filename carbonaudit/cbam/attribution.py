@@ -108,9 +108,6 @@ def check_process(p: Process, r: ProcessResult, good: reference.Good | None) -> 
     return out
 
 
-_ONLY_DIRECT = "only direct production"
-
-
 def _included_checks(p: Process, good: reference.Good | None, label: str) -> list[Finding]:
     """A_InstData 4(b): the template shows "Incomplete!" for a process with no included
     category and "Inconsistent!" for one it does not allow to be bubbled into this one."""
@@ -119,9 +116,10 @@ def _included_checks(p: Process, good: reference.Good | None, label: str) -> lis
     if not p.included:
         return [error("cbam-process-included-missing",
                       f"{label} names no included goods category (the template shows "
-                      "'Incomplete!'); enter 'Only direct production' or the categories "
+                      f"'Incomplete!'); enter {reference.ONLY_DIRECT!r} or the categories "
                       "produced inside it.", p.where.of("included"))]
-    allowed = {reference.fold(g) for g in (_ONLY_DIRECT, good.category, *good.includable)}
+    allowed = {reference.fold(g)
+               for g in (reference.ONLY_DIRECT, good.category, *good.includable)}
     out = []
     for i, name in enumerate(p.included):
         if reference.fold(name) not in allowed:
@@ -129,7 +127,7 @@ def _included_checks(p: Process, good: reference.Good | None, label: str) -> lis
                 "cbam-process-included-inconsistent",
                 f"{label}: {name!r} cannot be included in a {good.category} process (the "
                 f"template shows 'Inconsistent!'); allowed: "
-                f"{', '.join(['Only direct production', *good.includable]) }.",
+                f"{', '.join([reference.ONLY_DIRECT, *good.includable])}.",
                 p.where.fields.get(f"included.{i}", p.where.of("included"))))
     return out
 

@@ -16,8 +16,6 @@ from .model import Installation, Product, Site
 from .results import CbamResult, ProcessResult, ProductResult
 from .see import DEFINITIVE, REGIMES, precursor_result, regime_findings, solve
 
-ONLY_DIRECT = "only direct production"  # the template's "no bubbled category" entry
-
 
 def compute(inst: Installation, regime: str = DEFINITIVE, year: int | None = None) -> CbamResult:
     """Compute emissions, attribution and SEE for every process and product of `inst`.
@@ -177,7 +175,8 @@ def _check_cn(prod: Product, proc: ProcessResult | None, included: list[str],
         # The process's own good, or a category bubbled into it ("Only direct production"
         # is the template's marker for none).
         allowed = {reference.fold(proc.good)} | {
-            reference.fold(g) for g in included if reference.fold(g) != ONLY_DIRECT}
+            reference.fold(g) for g in included
+            if reference.fold(g) != reference.fold(reference.ONLY_DIRECT)}
         if reference.fold(cn.category) not in allowed:
             findings.append(error("cbam-route-category-mismatch",
                                   f"{label}: CN {cn.formatted} is {cn.category}, but process "

@@ -30,11 +30,8 @@ text.  Finding codes: `cbam-fill-too-many`, `cbam-fill-unknown-route`,
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import re
-import tempfile
 import zipfile
 from functools import cache
 from importlib import resources
@@ -42,7 +39,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from carbonaudit.findings import Finding, Location, warning
-from carbonaudit.outputs import give_normal_permissions
+from carbonaudit.outputs import atomic_write
 from carbonaudit.xlsx_safety import check_workbook, sheet_part
 
 from . import official as o
@@ -332,10 +329,8 @@ def patch_package(template: Path, out_path: Path, edits: Edits) -> list[Finding]
     """Copy the template's zip to `out_path`, patching only the sheets in `edits`."""
     findings: list[Finding] = []
     out_path = Path(out_path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.stem}-", suffix=".xlsx",
-                               dir=out_path.parent or ".")
-    os.close(fd)
-    try:
+
+    def write(tmp: str) -> None:
         with zipfile.ZipFile(template) as zin, zipfile.ZipFile(tmp, "w") as zout:
             parts = {sheet_part(zin, sheet): sheet for sheet in edits}
             for item in zin.infolist():
@@ -347,12 +342,8 @@ def patch_package(template: Path, out_path: Path, edits: Edits) -> list[Finding]
                 elif item.filename == "xl/workbook.xml":
                     data = set_full_calc_on_load(data)
                 zout.writestr(item, data)  # same name, date and compression as the original
-        give_normal_permissions(tmp)
-        os.replace(tmp, out_path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+
+    atomic_write(out_path, writer=write)
     return findings
 
 

@@ -69,6 +69,7 @@ from .model import (
     Verifier,
     Where,
 )
+from .reference import fold
 
 SUPPORTED_TYPE = "CBAM communication SEE Version 2"
 SUPPORTED_DATE = dt.date(2024, 12, 13)
@@ -98,7 +99,7 @@ CARBON_PRICE_TYPES = ("Carbon Tax", "Carbon Levy", "Carbon Fee",
                       "Combination", "Other")
 REBATE_TYPES = ("Free allocation", "Financial compensation", "Tax deduction", "Combination",
                 "Other")
-ONLY_DIRECT = "Only direct production"
+ONLY_DIRECT = reference.ONLY_DIRECT  # re-exported: the readers and fill spell it so
 ALL_ROUTES = "All production routes"
 TEMPLATE_ERRORS = ("Incomplete!", "Inconsistent!", "Duplicate!", "Missing!")
 
@@ -190,10 +191,6 @@ def col_index(letters: str) -> int:
 def shift(ref: str, rows: int) -> str:
     col, row = split_cell(ref)
     return f"{col}{row + rows}"
-
-
-def fold(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 class Cells:

@@ -124,3 +124,8 @@ def currencies() -> dict[str, str]:
 
 def fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
+
+
+# The template's entry for a process into which no other category is included (A_InstData
+# 4(b)); any other entry must be a goods category.
+ONLY_DIRECT = "Only direct production"

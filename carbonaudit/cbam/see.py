@@ -130,6 +130,13 @@ def _balance_checks(pp: Precursor, r: PrecursorResult, label: str) -> list[Findi
     return out
 
 
+_SOURCE_ASKED = {
+    "see_direct_source": ("cbam-precursor-see-source-missing", "SEE"),
+    "specific_electricity_source": ("cbam-precursor-electricity-source-missing",
+                                    "specific electricity consumption"),
+}
+
+
 def _see_checks(pp: Precursor, r: PrecursorResult, label: str) -> list[Finding]:
     out = []
     if not is_number(pp.see_direct):
@@ -143,19 +150,14 @@ def _see_checks(pp: Precursor, r: PrecursorResult, label: str) -> list[Finding]:
                          pp.where.of("see_direct")))
     sources = {"see_direct_source": pp.see_direct_source,
                "specific_electricity_source": pp.specific_electricity_source}
-    if pp.see_direct_source is None:
-        # An error, as the template's "Incomplete!" (E_PurchPrec M49): the share of default
-        # values of every product using the precursor depends on it.
-        out.append(error("cbam-precursor-see-source-missing",
-                         f"{label}: the source of its SEE (Measured / Default / Unknown) is "
-                         "not given (the template shows 'Incomplete!'), so the share of "
-                         "default values cannot be stated.", pp.where.of("see_direct_source")))
-    if pp.specific_electricity_source is None:
-        # The template's "Incomplete!" at E_PurchPrec U50: M50 is asked of every precursor.
-        out.append(error("cbam-precursor-electricity-source-missing",
-                         f"{label}: the source of its specific electricity consumption "
-                         "(Measured / Default / Unknown) is not given (the template shows "
-                         "'Incomplete!').", pp.where.of("specific_electricity_source")))
+    # Both are asked of every precursor: the template's "Incomplete!" at E_PurchPrec U49 /
+    # U50.  The share of default values of every product using it depends on them.
+    for key, (code, what) in _SOURCE_ASKED.items():
+        if sources[key] is None:
+            out.append(error(code, f"{label}: the source of its {what} (Measured / Default / "
+                             "Unknown) is not given (the template shows 'Incomplete!'), so "
+                             "the share of default values cannot be stated.",
+                             pp.where.of(key)))
     for key, value in sources.items():
         if value is not None and value not in SEE_SOURCES:
             out.append(error("cbam-precursor-see-source-invalid",

@@ -89,7 +89,8 @@ def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
     found = input_shape_findings(result_doc, kind, source)
     if found:
         return [], found
-    repeated = _repeated_products(sheet)
+    by_product = _product_rows(sheet)
+    repeated = {r for rows in by_product.values() if len(rows) > 1 for r in rows}
     if kind == "cbam-communication":
         bases = _cbam_bases(result_doc, sheet, spec, found)
     else:
@@ -98,7 +99,7 @@ def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
     found = [replace(f, location=replace(f.location, file=source))
              if f.location.pointer is not None and f.location.file is None else f
              for f in found]
-    found += _sheet_problems(sheet)
+    found += _sheet_problems(sheet, by_product)
     footprints = []
     for row in sheet.rows:
         if row.row not in bases or row.row in repeated:
@@ -110,7 +111,7 @@ def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
     return footprints, found
 
 
-def _sheet_problems(sheet: ProductSheet) -> list[Finding]:
+def _sheet_problems(sheet: ProductSheet, by_product: dict[str, list[int]]) -> list[Finding]:
     """A header with no product under it, and products listed twice."""
     if not sheet.rows and sheet.columns:  # (no header at all is already a finding)
         return [error("pact-sheet-no-products", "The products sheet has a header but no "
@@ -119,20 +120,17 @@ def _sheet_problems(sheet: ProductSheet) -> list[Finding]:
                   f"{', '.join(map(str, rows))}; a product needs one row (its footprint id is "
                   "made from its first product id). None of them is exported.",
                   sheet.loc(next(r for r in sheet.rows if r.row == rows[1]), "product_id"))
-            for first, rows in _product_rows(sheet).items() if len(rows) > 1]
+            for first, rows in by_product.items() if len(rows) > 1]
 
 
 def _product_rows(sheet: ProductSheet) -> dict[str, list[int]]:
+    """Sheet rows by first product id (the footprint id is made from it)."""
     out: dict[str, list[int]] = {}
     for row in sheet.rows:
         ids = row.list("product_id")
         if ids:
             out.setdefault(ids[0], []).append(row.row)
     return out
-
-
-def _repeated_products(sheet: ProductSheet) -> set[int]:
-    return {r for rows in _product_rows(sheet).values() if len(rows) > 1 for r in rows}
 
 
 # ---------------------------------------------------------------------------------------------
