@@ -80,8 +80,11 @@ def _imports():
     import numpy  # noqa: F401
     import pandas  # noqa: F401
 
-    from carbonaudit import activity, engine, ingest, inventory, outputs, project, schemas
+    from carbonaudit import outputs, project, schemas
     from carbonaudit.factors import load_library
+    from carbonaudit.ingest import reader as ingest
+    from carbonaudit.inventory import activity, engine
+    from carbonaudit.inventory import document as inventory
 
     with contextlib.suppress(ImportError):  # imported lazily by ingest; keep it out of timings
         import python_calamine  # noqa: F401
@@ -111,7 +114,7 @@ def worker_stages(path: str, out: str) -> dict:
     activity, engine, ingest, inventory, outputs, project, schemas, load_library = _imports()
     stages = {"imports (excluded from total)": time.perf_counter() - t0}
     config, options = project.Config.default(), engine.AssessOptions()
-    from carbonaudit.gwp import gwp_table
+    from carbonaudit.factors.gwp import gwp_table
 
     def timed(name, fn, *args, **kw):
         t = time.perf_counter()

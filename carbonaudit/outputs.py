@@ -12,8 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import UsageError
-from .findings import Finding, sort_key
+from carbonaudit.errors import UsageError
+from carbonaudit.findings import Finding, sort_key
 
 RESULT_COLUMNS = [
     ("_file", "source_file"), ("_sheet", "sheet"), ("_row", "row"), ("status", "status"),
@@ -131,8 +131,8 @@ def _codes_by_row(findings: list[Finding]) -> dict:
 
 
 def findings_document(findings: list[Finding]) -> dict:
-    from . import __version__
-    from .findings import count_by_severity
+    from carbonaudit import __version__
+    from carbonaudit.findings import count_by_severity
 
     ordered = sorted(findings, key=sort_key)
     return {"tool_version": __version__, "counts": count_by_severity(ordered),

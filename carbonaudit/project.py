@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from carbonaudit.errors import UsageError
-from carbonaudit.template import write_activity_template
-from carbonaudit.vocab import SECTORS
+from carbonaudit.factors.vocab import SECTORS
+from carbonaudit.templates.workbooks import write_activity_template
 
 CONFIG_NAME = "carbonaudit.toml"
 TEMPLATE_NAME = "activity.xlsx"

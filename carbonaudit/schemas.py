@@ -10,7 +10,7 @@ import json
 from functools import cache
 from importlib.resources import files
 
-from .findings import Finding, Location, error
+from carbonaudit.findings import Finding, Location, error
 
 
 @cache

@@ -23,7 +23,7 @@ from carbonaudit.cbam.fill import (
 from carbonaudit.cbam.model import Installation, Precursor, Process, Site
 from carbonaudit.cbam.official import read_official
 from carbonaudit.findings import Location
-from carbonaudit.xlsx_safety import sheet_part
+from carbonaudit.ingest.xlsx_safety import sheet_part
 
 EDITED_SHEETS = ("A_InstData", "B_EmInst", "C_Emissions&Energy", "D_Processes", "E_PurchPrec",
                  "Summary_Products")

@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
-from carbonaudit.engine import AssessOptions, assess
-from carbonaudit.inventory import build_document
+from carbonaudit.inventory.document import build_document
+from carbonaudit.inventory.engine import AssessOptions, assess
 from carbonaudit.project import Config
 from carbonaudit.schemas import validate_document
 

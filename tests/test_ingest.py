@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from carbonaudit.columns import CANONICAL, REQUIRED, match_header
 from carbonaudit.errors import InputUnreadable, UsageError
 from carbonaudit.findings import Severity
-from carbonaudit.ingest import IngestResult, read_activity_files
-from carbonaudit.xlsx_safety import check_workbook, formula_cells_without_value
+from carbonaudit.ingest.columns import CANONICAL, REQUIRED, match_header
+from carbonaudit.ingest.reader import IngestResult, read_activity_files
+from carbonaudit.ingest.xlsx_safety import check_workbook, formula_cells_without_value
 
 HEADER = ["Activity", "Fuel", "Quantity", "Unit", "Site", "Cost (HKD)"]
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carbonaudit.numbers import cell_problem_message, parse_dates, parse_quantities
+from carbonaudit.ingest.numbers import cell_problem_message, parse_dates, parse_quantities
 
 
 def _one(cell: object, *, decimal_comma: bool = False) -> tuple[float, object, object]:

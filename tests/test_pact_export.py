@@ -411,7 +411,7 @@ def test_sample_cbam_route_exports_and_validates(tmp_path, spec, monkeypatch):
 @pytest.mark.parametrize("spec", ["2.3", "3.0"])
 def test_sample_enterprise_exports_and_validates(tmp_path, spec, monkeypatch):
     from carbonaudit.cli import app as main_app
-    from carbonaudit.cli_pact import pact_app
+    from carbonaudit.cli.pact import pact_app
 
     monkeypatch.chdir(ROOT)
     runner = CliRunner()
@@ -439,7 +439,7 @@ def test_sample_enterprise_exports_and_validates(tmp_path, spec, monkeypatch):
 
 
 def test_cli_export_reports_findings_and_exit_codes(tmp_path):
-    from carbonaudit.cli_pact import pact_app
+    from carbonaudit.cli.pact import pact_app
 
     app = typer.Typer()
     app.add_typer(pact_app, name="pact")

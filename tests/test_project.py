@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from carbonaudit.columns import CANONICAL
 from carbonaudit.errors import UsageError
+from carbonaudit.ingest.columns import CANONICAL
 from carbonaudit.project import Config, init_project, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,7 +157,7 @@ def test_sample_sheets() -> None:
 
 def test_sample_is_read_whole_and_pins_shipped_factors() -> None:
     from carbonaudit.factors import load_library
-    from carbonaudit.ingest import read_activity_files
+    from carbonaudit.ingest.reader import read_activity_files
 
     result = read_activity_files([SAMPLES / "harbour_metals" / "activity_2025.xlsx"])
     assert [t.sheet for t in result.tables] == ["Activity", "Travel & freight"]

@@ -23,8 +23,8 @@ def assess_sample(out: Path) -> Path:
     """Run the real assessment of the shipped sample into out; the inventory.json path."""
     import os
 
-    from carbonaudit.engine import AssessOptions, assess
-    from carbonaudit.inventory import build_document
+    from carbonaudit.inventory.document import build_document
+    from carbonaudit.inventory.engine import AssessOptions, assess
     from carbonaudit.outputs import write_assessment
     from carbonaudit.project import load_config
 

@@ -30,7 +30,7 @@ def test_catalogue_has_the_same_keys_and_placeholders_as_english(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_catalogue_covers_every_code(lang):
-    from carbonaudit.vocab import ACTIVITIES
+    from carbonaudit.factors.vocab import ACTIVITIES
 
     cat = load_catalogue(lang)
     needed = ([f"activity.{a}" for a in ACTIVITIES] + [f"iso.{i}" for i in range(1, 7)]

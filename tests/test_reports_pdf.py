@@ -117,7 +117,7 @@ def _run_report(args: list[str]):
     import typer
     from typer.testing import CliRunner
 
-    from carbonaudit.cli_report import report
+    from carbonaudit.cli.report import report
 
     app = typer.Typer()
     app.command()(report)
@@ -159,7 +159,7 @@ def test_standard_options_name_their_file_and_refuse_cbam(inventory, tmp_path):
 
 
 def test_report_command_import_is_light():
-    code = ("import sys, carbonaudit.cli_report; "
+    code = ("import sys, carbonaudit.cli.report; "
             "print(any(m.split('.')[0] in ('reportlab', 'xlsxwriter', 'pandas') "
             "for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from carbonaudit.columns import CANONICAL, match_header
 from carbonaudit.errors import UsageError
 from carbonaudit.factors.library import FACTOR_COLUMNS, check_user_rows
-from carbonaudit.template import (
+from carbonaudit.factors.vocab import ACTIVITIES
+from carbonaudit.ingest.columns import CANONICAL, match_header
+from carbonaudit.templates.workbooks import (
     COLUMN_HELP,
     factor_vocabulary,
     write_activity_template,
     write_factor_template,
 )
-from carbonaudit.vocab import ACTIVITIES
 
 
 @pytest.fixture()
@@ -150,7 +150,7 @@ def test_factor_template(tmp_path: Path) -> None:
 
 
 def test_reader_takes_only_the_activity_sheet(template: Path) -> None:
-    from carbonaudit.ingest import read_activity_files
+    from carbonaudit.ingest.reader import read_activity_files
 
     result = read_activity_files([template])
     assert [t.sheet for t in result.tables] == ["Activity"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from carbonaudit.units import conversion_factor, normalise_unit, parse_rate_unit
+from carbonaudit.factors.units import conversion_factor, normalise_unit, parse_rate_unit
 
 
 @pytest.mark.parametrize(("src", "dst", "expected"), [

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..findings import Finding, error, warning
-from . import reference
-from .model import ELECTRICITY_EF_SOURCES, Process
-from .results import ProcessResult
+from carbonaudit.cbam import reference
+from carbonaudit.cbam.model import ELECTRICITY_EF_SOURCES, Process
+from carbonaudit.cbam.results import ProcessResult
+from carbonaudit.findings import Finding, error, warning
 
 EF_NATURAL_GAS = 56.1      # t CO2/TJ, the template's CONST_EFNatGas (waste-gas credit)
 WASTE_GAS_EFFICIENCY = 0.667  # correction for exported waste gas (template T62)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..findings import Finding, Location, error, info, warning
-from . import reference
-from .model import ELECTRICITY_EF_SOURCES
+from carbonaudit.cbam import reference
+from carbonaudit.cbam.model import ELECTRICITY_EF_SOURCES
+from carbonaudit.findings import Finding, Location, error, info, warning
 
 # Rounding the importer's systems apply to SEE (t CO2e/t to 6 decimals, or the template's
 # display precision): disagreements smaller than this are not worth a finding.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..findings import Finding, Location, column_letter, error
+from carbonaudit.findings import Finding, Location, column_letter, error
 
 PRODUCT_SHEET = "Products"
 INSTALLATION_SHEET = "Installation"
@@ -78,7 +78,7 @@ def _params_text(params: dict) -> str:
 
 def write_communication_workbook(doc: dict, path: Path) -> Path:
     """Write the importer's workbook for a validated communication document."""
-    from ..template import atomic_workbook
+    from carbonaudit.templates.workbooks import atomic_workbook
 
     created = _created(doc["period"])
     props = {"title": "CBAM communication of specific embedded emissions",

@@ -8,13 +8,13 @@ numbers that depend on it are left out (None).
 
 from __future__ import annotations
 
-from ..findings import Finding, Location, error, sort_key, warning
-from . import reference
-from .attribution import attribute
-from .emissions import cems_emissions, compute_stream, pfc_emissions
-from .model import Installation, Product, Site
-from .results import CbamResult, ProcessResult, ProductResult
-from .see import DEFINITIVE, REGIMES, precursor_result, regime_findings, solve
+from carbonaudit.cbam import reference
+from carbonaudit.cbam.attribution import attribute
+from carbonaudit.cbam.emissions import cems_emissions, compute_stream, pfc_emissions
+from carbonaudit.cbam.model import Installation, Product, Site
+from carbonaudit.cbam.results import CbamResult, ProcessResult, ProductResult
+from carbonaudit.cbam.see import DEFINITIVE, REGIMES, precursor_result, regime_findings, solve
+from carbonaudit.findings import Finding, Location, error, sort_key, warning
 
 
 def compute(inst: Installation, regime: str = DEFINITIVE, year: int | None = None) -> CbamResult:

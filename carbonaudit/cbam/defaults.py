@@ -29,12 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from carbonaudit import xlsx_safety
+from carbonaudit.cbam import reference
 from carbonaudit.errors import CarbonAuditError, InputUnreadable
 from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
-from carbonaudit.numbers import parse_quantities
-
-from . import reference
+from carbonaudit.ingest import xlsx_safety
+from carbonaudit.ingest.numbers import parse_quantities
 
 OTHER = "OTHER"        # "other countries and territories" table of Annex I
 UNKNOWN = "UNKNOWN"    # Annex IV: precursor whose country of origin is unknown

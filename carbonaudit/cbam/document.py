@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
-from ..findings import count_by_severity
-from .emissions import GWP_C2F6, GWP_CF4, GWP_N2O, GWP_SOURCE
-from .model import Installation, Product, Site
-from .results import CbamResult, PrecursorResult, ProcessResult, ProductResult
+from carbonaudit.cbam.emissions import GWP_C2F6, GWP_CF4, GWP_N2O, GWP_SOURCE
+from carbonaudit.cbam.model import Installation, Product, Site
+from carbonaudit.cbam.results import CbamResult, PrecursorResult, ProcessResult, ProductResult
+from carbonaudit.findings import count_by_severity
 
 DOCUMENT_TYPE = "cbam-communication"
 SCHEMA_VERSION = "1.0"

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ..findings import Finding, error, warning
-from .model import (
+from carbonaudit.cbam.model import (
     AD_UNITS,
     CEMS_GASES,
     COMBUSTION,
@@ -26,7 +25,8 @@ from .model import (
     PfcSource,
     SourceStream,
 )
-from .results import CemsResult, PfcResult, StreamResult
+from carbonaudit.cbam.results import CemsResult, PfcResult, StreamResult
+from carbonaudit.findings import Finding, error, warning
 
 CO2_PER_C = 3.664          # t CO2 / t C, as the template and the EU MRR (not 44/12)
 GWP_N2O = 265.0            # IPCC AR5, as the template (CONST_GWP_N2O)

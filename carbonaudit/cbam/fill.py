@@ -38,13 +38,12 @@ from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from carbonaudit.cbam import official as o
+from carbonaudit.cbam import reference
+from carbonaudit.cbam.model import GoodCategory, Installation, Precursor, Process
 from carbonaudit.findings import Finding, Location, warning
+from carbonaudit.ingest.xlsx_safety import check_workbook, sheet_part
 from carbonaudit.outputs import atomic_write
-from carbonaudit.xlsx_safety import check_workbook, sheet_part
-
-from . import official as o
-from . import reference
-from .model import GoodCategory, Installation, Precursor, Process
 
 TEMPLATE_NAME = "cbam-communication-template-installations-v2.1.1.xlsx"
 

@@ -37,12 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carbonaudit.errors import InputUnreadable, UsageError
-from carbonaudit.findings import Finding, Location, column_letter, error, info, sort_key, warning
-from carbonaudit.numbers import cell_problem_message, parse_dates, parse_quantities
-
-from . import reference
-from .defaults import (
+from carbonaudit.cbam import reference
+from carbonaudit.cbam.defaults import (
     DefaultsTable,
     DefaultValue,
     Grid,
@@ -54,6 +50,9 @@ from .defaults import (
     read_grid,
     resolve,
 )
+from carbonaudit.errors import InputUnreadable, UsageError
+from carbonaudit.findings import Finding, Location, column_letter, error, info, sort_key, warning
+from carbonaudit.ingest.numbers import cell_problem_message, parse_dates, parse_quantities
 
 DE_MINIMIS_T = 50.0
 DE_MINIMIS_WARN_T = 45.0            # 90 % of the threshold: the Commission flags importers here
@@ -1037,7 +1036,7 @@ _EXAMPLE = ("2026-03-31", "7318 15 58", "CN", 12.5, "Harbour Metals, Dongguan", 
 
 def write_imports_template(path: str | Path, *, overwrite: bool = False) -> Path:
     """Write a blank imports workbook: Imports (header only), Instructions, hidden Lists."""
-    from carbonaudit.template import atomic_workbook
+    from carbonaudit.templates.workbooks import atomic_workbook
 
     path = Path(path)
     with atomic_workbook(path, overwrite=overwrite) as workbook:

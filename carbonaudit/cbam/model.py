@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..findings import Location
+from carbonaudit.findings import Location
 
 # Methods as the template spells them, mapped to our keys by the readers.
 COMBUSTION = "combustion"

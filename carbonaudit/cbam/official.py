@@ -46,11 +46,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from carbonaudit.errors import InputUnreadable
-from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
-
-from . import reference
-from .model import (
+from carbonaudit.cbam import reference
+from carbonaudit.cbam.model import (
     COMBUSTION,
     MASS_BALANCE,
     PROCESS,
@@ -69,7 +66,9 @@ from .model import (
     Verifier,
     Where,
 )
-from .reference import fold
+from carbonaudit.cbam.reference import fold
+from carbonaudit.errors import InputUnreadable
+from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
 
 SUPPORTED_TYPE = "CBAM communication SEE Version 2"
 SUPPORTED_DATE = dt.date(2024, 12, 13)

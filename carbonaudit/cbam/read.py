@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from carbonaudit.cbam.model import Installation
+from carbonaudit.cbam.official import read_official, sheet_names
+from carbonaudit.cbam.workbook import (
+    MARKER_SHEETS,
+    is_installation_workbook,
+    read_installation_workbook,
+)
 from carbonaudit.errors import InputUnreadable
 from carbonaudit.findings import Finding
-from carbonaudit.xlsx_safety import check_workbook
-
-from .model import Installation
-from .official import read_official, sheet_names
-from .workbook import MARKER_SHEETS, is_installation_workbook, read_installation_workbook
+from carbonaudit.ingest.xlsx_safety import check_workbook
 
 OFFICIAL_MARKERS = ("VersionDocumentation", "A_InstData")
 

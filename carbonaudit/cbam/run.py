@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CarbonAuditError, UsageError
-from ..findings import Finding, sort_key
-from .model import Installation
+from carbonaudit.cbam.model import Installation
+from carbonaudit.errors import CarbonAuditError, UsageError
+from carbonaudit.findings import Finding, sort_key
 
 REGIMES = ("transitional", "definitive")
 
@@ -28,11 +28,11 @@ class CbamAssessment:
 def assess_installation(path: Path, regime: str = "definitive",
                         year: int | None = None) -> CbamAssessment:
     """Read, compute and document one installation; findings carry the user's cells."""
-    from .. import __version__
-    from ..schemas import validate_document
-    from .compute import compute
-    from .document import build_document
-    from .read import read_installation
+    from carbonaudit import __version__
+    from carbonaudit.cbam.compute import compute
+    from carbonaudit.cbam.document import build_document
+    from carbonaudit.cbam.read import read_installation
+    from carbonaudit.schemas import validate_document
 
     if regime not in REGIMES:
         raise UsageError(f"--period must be one of {', '.join(REGIMES)}, not {regime!r}")
@@ -45,7 +45,7 @@ def assess_installation(path: Path, regime: str = "definitive",
         raise CarbonAuditError("internal error: the communication document does not match its "
                                f"schema ({problems[0].location.pointer}: {problems[0].message})")
     findings = sorted([*read_findings, *result.findings], key=sort_key)
-    from ..findings import count_by_severity
+    from carbonaudit.findings import count_by_severity
 
     doc["findings_summary"] = count_by_severity(findings)
     return CbamAssessment(inst, result, doc, findings)
@@ -58,8 +58,8 @@ def _period_year(inst: Installation) -> int | None:
 
 def write_outputs(assessment: CbamAssessment, out_dir: Path) -> dict[str, Path]:
     """The JSON document, the importer's workbook and the findings, each written atomically."""
-    from ..outputs import atomic_write, dumps, findings_document
-    from .communication_xlsx import write_communication_workbook
+    from carbonaudit.cbam.communication_xlsx import write_communication_workbook
+    from carbonaudit.outputs import atomic_write, dumps, findings_document
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

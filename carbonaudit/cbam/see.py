@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..findings import Finding, Location, error, info, warning
-from . import reference
-from .attribution import _tolerance, ef_source_findings, is_number
-from .model import SEE_SOURCES, Precursor, Process
-from .results import PrecursorResult, PrecursorUse, ProcessResult
+from carbonaudit.cbam import reference
+from carbonaudit.cbam.attribution import _tolerance, ef_source_findings, is_number
+from carbonaudit.cbam.model import SEE_SOURCES, Precursor, Process
+from carbonaudit.cbam.results import PrecursorResult, PrecursorUse, ProcessResult
+from carbonaudit.findings import Finding, Location, error, info, warning
 
 DEFINITIVE = "definitive"
 TRANSITIONAL = "transitional"

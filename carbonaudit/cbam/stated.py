@@ -9,8 +9,8 @@ edited after Excel last calculated it, or its formulas were tampered with.
 
 from __future__ import annotations
 
-from ..findings import Finding, error, warning
-from .model import Installation
+from carbonaudit.cbam.model import Installation
+from carbonaudit.findings import Finding, error, warning
 
 REL_TOL = 1e-6
 ABS_TOL = 1e-6   # t CO2e, or t CO2e/t for SEE: far below the template's display precision
@@ -18,7 +18,7 @@ ABS_TOL = 1e-6   # t CO2e, or t CO2e/t for SEE: far below the template's display
 
 def compare_stated(inst: Installation) -> list[Finding]:
     """One finding per stated value that our transitional recomputation does not reproduce."""
-    from .compute import compute
+    from carbonaudit.cbam.compute import compute
 
     result = compute(inst, regime="transitional", year=None)
     ours = _our_values(inst, result)

@@ -14,8 +14,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..findings import Finding, Location, error, has_errors, sort_key
-from ..validate import ValidationReport
+from carbonaudit.findings import Finding, Location, error, has_errors, sort_key
+from carbonaudit.validation import ValidationReport
 
 OFFICIAL_SHEETS = {"A_InstData", "B_EmInst", "D_Processes"}
 
@@ -57,8 +57,8 @@ def validate_file(path: Path, regime: str = "definitive") -> tuple[list[Finding]
 
 
 def _validate_json(path: Path) -> tuple[list[Finding], int]:
-    from ..schemas import validate_document
-    from .checks import check_document
+    from carbonaudit.cbam.checks import check_document
+    from carbonaudit.schemas import validate_document
 
     try:
         doc = json.loads(path.read_text("utf-8"))
@@ -76,8 +76,8 @@ def _with_file(f: Finding, file: str) -> Finding:
 
 
 def _validate_comm_workbook(path: Path) -> tuple[list[Finding], int]:
-    from .checks import check_document
-    from .communication_xlsx import read_communication_workbook
+    from carbonaudit.cbam.checks import check_document
+    from carbonaudit.cbam.communication_xlsx import read_communication_workbook
 
     partial, found = read_communication_workbook(path)
     where = partial.pop("_where")
@@ -86,9 +86,9 @@ def _validate_comm_workbook(path: Path) -> tuple[list[Finding], int]:
 
 
 def _validate_installation(path: Path, regime: str) -> tuple[list[Finding], int]:
-    from .checks import check_document
-    from .run import assess_installation
-    from .stated import compare_stated
+    from carbonaudit.cbam.checks import check_document
+    from carbonaudit.cbam.run import assess_installation
+    from carbonaudit.cbam.stated import compare_stated
 
     a = assess_installation(path, regime=regime)
     found = [*a.findings, *check_document(a.document, file=str(path))]
@@ -107,8 +107,8 @@ def _json_type(path: Path) -> str | None:
 
 
 def _workbook_kind(path: Path) -> str | None:
-    from .communication_xlsx import is_communication_workbook
-    from .workbook import is_installation_workbook
+    from carbonaudit.cbam.communication_xlsx import is_communication_workbook
+    from carbonaudit.cbam.workbook import is_installation_workbook
 
     try:
         import python_calamine

@@ -30,13 +30,9 @@ import datetime as dt
 import difflib
 from pathlib import Path
 
-from carbonaudit.errors import InputUnreadable, UsageError
-from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
-from carbonaudit.template import LANGS, atomic_workbook
-
-from . import official as o
-from . import reference
-from .model import (
+from carbonaudit.cbam import official as o
+from carbonaudit.cbam import reference
+from carbonaudit.cbam.model import (
     CarbonPrice,
     CemsSource,
     DataQuality,
@@ -50,6 +46,9 @@ from .model import (
     Verifier,
     Where,
 )
+from carbonaudit.errors import InputUnreadable, UsageError
+from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
+from carbonaudit.templates.workbooks import LANGS, atomic_workbook
 
 SOURCE_KIND = "carbonaudit"
 MARKER_SHEETS = ("Installation", "Processes")
@@ -425,7 +424,9 @@ def read_installation_workbook(path: Path | str) -> tuple[Installation, list[Fin
 
 
 def _goods(processes):
-    from .fill import goods_from_processes  # the derivation fill uses, so both agree
+    from carbonaudit.cbam.fill import (
+        goods_from_processes,  # the derivation fill uses, so both agree
+    )
 
     return goods_from_processes(processes)
 

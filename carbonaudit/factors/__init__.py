@@ -5,6 +5,12 @@ publisher gives nothing else, in which case `co2e_unsplit` says so), with its so
 licence and status.  See VOCABULARY.md beside this file for the items and regions.
 """
 
-from .library import FACTOR_COLUMNS, GAS_COLUMNS, FactorLibrary, FactorSet, load_library
+from carbonaudit.factors.library import (
+    FACTOR_COLUMNS,
+    GAS_COLUMNS,
+    FactorLibrary,
+    FactorSet,
+    load_library,
+)
 
 __all__ = ["FACTOR_COLUMNS", "GAS_COLUMNS", "FactorLibrary", "FactorSet", "load_library"]

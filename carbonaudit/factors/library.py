@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from ..errors import InputUnreadable, UsageError
-from ..findings import Finding, Location, column_letter, error, info, warning
+from carbonaudit.errors import InputUnreadable, UsageError
+from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
 
 FACTOR_COLUMNS = (
     "id", "activity", "item", "region", "sector", "valid_from", "valid_to", "vintage", "unit",
@@ -162,7 +162,7 @@ def _apply_overrides(table, findings: list[Finding], files: dict[str, str]):
 def _typed(table):
     import pandas as pd
 
-    from ..units import normalise_unit
+    from carbonaudit.factors.units import normalise_unit
 
     for col in GAS_COLUMNS:
         table[col] = pd.to_numeric(table[col].replace("", None), errors="coerce").fillna(0.0)
@@ -191,7 +191,7 @@ def _typed_properties(props):
 
 def _property_unit_expr(text: str) -> str:
     """`GJ/t`, `kg/L`, `MJ/Nm3` -> pint expressions via the closed unit vocabulary."""
-    from ..units import normalise_unit
+    from carbonaudit.factors.units import normalise_unit
 
     num, _, den = str(text).partition("/")
     n, d = normalise_unit(num), normalise_unit(den)
@@ -209,7 +209,7 @@ def read_user_factors(path: Path) -> tuple[object, FactorSet, list[Finding]]:
     data = path.read_bytes()
     sheet = path.name
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from ..xlsx_safety import check_workbook
+        from carbonaudit.ingest.xlsx_safety import check_workbook
 
         check_workbook(path)
         raw, sheet = _read_xlsx_rows(path)
@@ -250,8 +250,8 @@ def check_user_rows(raw: list[list], file: str, sheet: str):
     """Check a user factor table given as rows of cells (row 1 = header)."""
     import pandas as pd
 
-    from ..units import normalise_unit
-    from ..vocab import ACTIVITIES
+    from carbonaudit.factors.units import normalise_unit
+    from carbonaudit.factors.vocab import ACTIVITIES
 
     findings: list[Finding] = []
     if not raw:

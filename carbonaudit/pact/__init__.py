@@ -14,15 +14,15 @@ __all__ = ["export_footprints", "read_products", "validate_footprints", "PactKin
 def __getattr__(name: str):
     # Lazy: `carbonaudit --help` must not import jsonschema or pandas through this package.
     if name == "export_footprints":
-        from .export import export_footprints
+        from carbonaudit.pact.export import export_footprints
 
         return export_footprints
     if name == "read_products":
-        from .products import read_products
+        from carbonaudit.pact.products import read_products
 
         return read_products
     if name in {"validate_footprints", "PactKind"}:
-        from . import validate
+        from carbonaudit.pact import validate
 
         return getattr(validate, name)
     raise AttributeError(name)

@@ -24,13 +24,13 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
-from ..errors import UsageError
-from ..findings import Finding, Location, error, has_errors, warning
-from ..gwp import GWP_SETS
-from ..schemas import pointer
-from ..vocab import ACTIVITIES
-from .products import ProductRow, ProductSheet, products_from_records
-from .validate import validate_one
+from carbonaudit.errors import UsageError
+from carbonaudit.factors.gwp import GWP_SETS
+from carbonaudit.factors.vocab import ACTIVITIES
+from carbonaudit.findings import Finding, Location, error, has_errors, warning
+from carbonaudit.pact.products import ProductRow, ProductSheet, products_from_records
+from carbonaudit.pact.validate import validate_one
+from carbonaudit.schemas import pointer
 
 SPECS = {"2.3": "2.3.0", "3.0": "3.0.0"}
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://carbonaudit.example/pact")
@@ -503,7 +503,7 @@ def _inventory_biogenic(doc: dict, sites: dict, row: ProductRow, sheet: ProductS
     if co2 == 0 and ch4 == 0:
         return 0.0, 0.0
     if len(sites) == 1:  # one site: the organisation's biogenic emissions are that site's
-        from ..gwp import gwp_table
+        from carbonaudit.factors.gwp import gwp_table
 
         return co2, ch4 * gwp_table(doc.get("gwp_set") or "AR6").ch4_nonfossil
     found.append(error("pact-biogenic-unattributable", f"The inventory has {_num(co2)} kg "

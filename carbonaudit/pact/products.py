@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import xlsx_safety
-from ..errors import InputUnreadable, UsageError
-from ..findings import Finding, Location, column_letter, error, info
-from ..numbers import cell_problem_message, parse_dates, parse_quantities
+from carbonaudit.errors import InputUnreadable, UsageError
+from carbonaudit.findings import Finding, Location, column_letter, error, info
+from carbonaudit.ingest import xlsx_safety
+from carbonaudit.ingest.numbers import cell_problem_message, parse_dates, parse_quantities
 
 TEXT = ("product_id", "product_name", "product_description", "company_name", "company_ids",
         "cpc_code", "classification_ids", "site", "cn_code", "cbam_product", "allocation",

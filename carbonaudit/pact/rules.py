@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from ..findings import Finding, Location, error, warning
-from ..schemas import load_schema, pointer
+from carbonaudit.findings import Finding, Location, error, warning
+from carbonaudit.schemas import load_schema, pointer
 
 # Sign constraints per version: field -> ">0", ">=0" or "<=0" (kg per declared unit etc.).
 _SIGNS = {

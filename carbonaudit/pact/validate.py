@@ -12,11 +12,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..errors import InputUnreadable
-from ..findings import Finding, Location, error, warning
-from ..schemas import pointer, validator
-from ..validate import ValidationReport
-from .rules import check_footprint, duplicate_ids
+from carbonaudit.errors import InputUnreadable
+from carbonaudit.findings import Finding, Location, error, warning
+from carbonaudit.pact.rules import check_footprint, duplicate_ids
+from carbonaudit.schemas import pointer, validator
+from carbonaudit.validation import ValidationReport
 
 # Schema keyword -> finding code, for errors whose subschema names no code of its own.
 _KEYWORD_CODES = {

@@ -6,6 +6,6 @@ Heavy libraries (xlsxwriter, reportlab, pyarrow) are imported only when a report
 
 from __future__ import annotations
 
-from .render import render_document, render_report
+from carbonaudit.reports.render import render_document, render_report
 
 __all__ = ["render_document", "render_report"]

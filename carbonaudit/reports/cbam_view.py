@@ -7,8 +7,18 @@ renders (the schema decides what is required).
 
 from __future__ import annotations
 
-from .labels import Labels
-from .view import Chapter, Chart, Column, Headline, ReportView, Table, Text, fixed_created, text
+from carbonaudit.reports.labels import Labels
+from carbonaudit.reports.view import (
+    Chapter,
+    Chart,
+    Column,
+    Headline,
+    ReportView,
+    Table,
+    Text,
+    fixed_created,
+    text,
+)
 
 _TOTAL_KEYS = ("direct", "indirect", "biogenic_co2", "attributed_direct", "attributed_indirect")
 

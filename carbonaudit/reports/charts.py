@@ -6,7 +6,7 @@ font when it holds CJK characters and in Helvetica otherwise.
 
 from __future__ import annotations
 
-from .view import Chart, axis_decimals
+from carbonaudit.reports.view import Chart, axis_decimals
 
 PALETTE = ("#1F4E79", "#2E86C1", "#F39C12", "#27AE60", "#8E44AD", "#C0392B")
 _MAX_LABEL = 18

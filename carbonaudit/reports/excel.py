@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ..outputs import atomic_write
-from .view import Chart, Column, ReportView, Table, Text, axis_decimals
+from carbonaudit.outputs import atomic_write
+from carbonaudit.reports.view import Chart, Column, ReportView, Table, Text, axis_decimals
 
 NUMBER_FORMATS = {"t": "#,##0.000", "num": "#,##0.0000", "int": "#,##0", "pct": "0.00"}
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -52,7 +52,7 @@ def _build(view: ReportView, buf: io.BytesIO):
             sheet.block(block)
         sheet.finish()
         if chapter.key == "sources" and view.kind == "inventory":
-            from .excel_results import add_results_sheet
+            from carbonaudit.reports.excel_results import add_results_sheet
 
             splice = add_results_sheet(wb, styles, view)
     wb.close()

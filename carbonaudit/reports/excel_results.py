@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .sheetxml import column_letters, number_cells, row_chunks, splice_rows, text_cells
-from .view import ReportView
+from carbonaudit.reports.sheetxml import (
+    column_letters,
+    number_cells,
+    row_chunks,
+    splice_rows,
+    text_cells,
+)
+from carbonaudit.reports.view import ReportView
 
 # results.csv columns that hold numbers (outputs.RESULT_COLUMNS); the rest are text.
 NUMERIC = {"row", "converted_quantity", "co2_fossil_kg", "co2_biogenic_kg", "ch4_fossil_kg",

@@ -7,8 +7,8 @@ scope totals.  Tonnes are kg / 1000.
 
 from __future__ import annotations
 
-from .labels import Labels
-from .view import (
+from carbonaudit.reports.labels import Labels
+from carbonaudit.reports.view import (
     Chapter,
     Chart,
     Column,

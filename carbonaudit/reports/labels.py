@@ -12,7 +12,7 @@ import json
 from functools import cache
 from importlib.resources import files
 
-from ..errors import UsageError
+from carbonaudit.errors import UsageError
 
 LANGUAGES = ("en", "zh-Hant", "zh-Hans")
 

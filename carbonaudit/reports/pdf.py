@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import __version__
-from ..errors import CarbonAuditError
-from ..outputs import atomic_write
-from .pdf_text import LATIN, LATIN_BOLD, Fonts, is_latin
-from .view import Chart, ReportView, Table, Text
+from carbonaudit import __version__
+from carbonaudit.errors import CarbonAuditError
+from carbonaudit.outputs import atomic_write
+from carbonaudit.reports.pdf_text import LATIN, LATIN_BOLD, Fonts, is_latin
+from carbonaudit.reports.view import Chart, ReportView, Table, Text
 
 _NUMBER_FORMATS = {"t": "{:,.3f}", "num": "{:,.4f}", "int": "{:,.0f}", "pct": "{:,.2f}"}
 _NEW_PAGE = {"summary", "methodology", "factors", "provenance"}
@@ -341,7 +341,7 @@ class _Story:
         from reportlab.lib.units import mm
         from reportlab.platypus import KeepTogether
 
-        from .charts import drawing
+        from carbonaudit.reports.charts import drawing
 
         if not ch.categories:
             return []

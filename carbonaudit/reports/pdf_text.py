@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 
-from ..errors import UsageError
+from carbonaudit.errors import UsageError
 
 LATIN, LATIN_BOLD = "Helvetica", "Helvetica-Bold"
 EMBEDDED = "CarbonauditCJK"

@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..errors import CarbonAuditError, InputUnreadable, UsageError
+from carbonaudit.errors import CarbonAuditError, InputUnreadable, UsageError
 
 FORMATS = ("xlsx", "pdf")
 STANDARDS = ("ghg-protocol", "iso14064")
@@ -58,7 +58,7 @@ def load_document(path: Path) -> tuple[dict, bytes]:
 
 def check_document(doc: dict) -> str:
     """Validate doc against its schema; the kind, or InvalidDocument with the findings."""
-    from ..schemas import validate_document
+    from carbonaudit.schemas import validate_document
 
     kind = document_kind(doc)
     schema = "cbam-communication" if kind == "cbam" else "inventory"
@@ -100,10 +100,10 @@ def render_document(doc: dict, fmt: str, out: Path, *, lang: str = "en",
     if source is not None and out.resolve() == Path(source).resolve():
         raise UsageError(f"refusing to write the report over its input {out}")
     if fmt == "xlsx":
-        from .excel import write_workbook
+        from carbonaudit.reports.excel import write_workbook
 
         return write_workbook(view, out)
-    from .pdf import write_pdf
+    from carbonaudit.reports.pdf import write_pdf
 
     return write_pdf(view, out, cjk_font=cjk_font)
 
@@ -120,7 +120,7 @@ def _check_options(fmt: str, standard: str | None, cjk_font: Path | None) -> Non
 def document_hash(doc: dict, doc_bytes: bytes | None) -> str:
     """SHA-256 of the document as read (or as carbonaudit would write it)."""
     if doc_bytes is None:
-        from ..outputs import dumps
+        from carbonaudit.outputs import dumps
 
         doc_bytes = dumps(doc)
     return hashlib.sha256(doc_bytes).hexdigest()
@@ -136,16 +136,16 @@ def command_line(source: Path | None, fmt: str, lang: str, standard: str | None)
 def build_view(doc: dict, kind: str, fmt: str, *, lang: str, standard: str,
                source: Path | None, doc_bytes: bytes | None):
     """The ReportView both renderers draw."""
-    from .labels import Labels
+    from carbonaudit.reports.labels import Labels
 
     labels = Labels(lang)
     digest = document_hash(doc, doc_bytes)
     command = command_line(source, fmt, lang, None if kind == "cbam" else standard)
     if kind == "cbam":
-        from .cbam_view import build
+        from carbonaudit.reports.cbam_view import build
 
         return build(doc, labels, standard, doc_hash=digest, command=command)
-    from .inventory_view import build
+    from carbonaudit.reports.inventory_view import build
 
     folder = Path(source).parent if source is not None else None
     results = folder / "results.csv" if folder and (folder / "results.csv").is_file() else None

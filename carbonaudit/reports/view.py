@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .labels import Labels
+from carbonaudit.reports.labels import Labels
 
 
 @dataclass(frozen=True)

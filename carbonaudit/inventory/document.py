@@ -7,9 +7,9 @@ in kg CO2e: rounding happens only when a person is shown them.
 
 from __future__ import annotations
 
-from . import __version__
-from .findings import count_by_severity
-from .vocab import ACTIVITIES
+from carbonaudit import __version__
+from carbonaudit.factors.vocab import ACTIVITIES
+from carbonaudit.findings import count_by_severity
 
 SCOPE3_LABELS = {
     1: "Purchased goods and services", 2: "Capital goods",

@@ -21,16 +21,16 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from carbonaudit.columns import CANONICAL
 from carbonaudit.errors import UsageError
 from carbonaudit.factors.library import FACTOR_COLUMNS
+from carbonaudit.factors.vocab import ACTIVITIES, ITEM_ALIASES, SECTORS
 from carbonaudit.findings import column_letter
+from carbonaudit.ingest.columns import CANONICAL
 from carbonaudit.outputs import give_normal_permissions
-from carbonaudit.vocab import ACTIVITIES, ITEM_ALIASES, SECTORS
 
 LANGS = ("en", "zh-Hant", "zh-Hans")
 
-FACTOR_DATA_DIR = Path(__file__).parent / "factors" / "data"
+FACTOR_DATA_DIR = Path(__file__).parent.parent / "factors" / "data"
 
 # Auxiliary tables beside the factor sets: they have no activity/item/unit rows to offer.
 _NON_FACTOR_FILES = frozenset({"fuel_properties.csv", "refrigerant_blends.csv",

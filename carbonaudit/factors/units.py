@@ -1,6 +1,6 @@
 """The single pint registry and the closed vocabulary of unit spellings we accept.
 
-Input spellings go through a closed table (`data/units.csv`) instead of straight to pint:
+Input spellings go through a closed table (`data/units/units.csv`) instead of straight to pint:
 pint reads `ton` as the short ton, `bbl` as 31.5 gallons and `MBtu` as mega-Btu, and defining
 `m3` as a unit makes `cm3` a centi-(m3).  The table says exactly what each accepted spelling
 means.  Conversions are computed once per distinct unit pair and cached.
@@ -30,7 +30,7 @@ AMBIGUOUS: dict[str, str] = {
 
 @cache
 def _vocabulary() -> tuple[dict[str, str], dict[str, str]]:
-    text = files("carbonaudit").joinpath("data/units.csv").read_text(encoding="utf-8")
+    text = files("carbonaudit").joinpath("factors/data/units/units.csv").read_text(encoding="utf-8")
     exact = {row["spelling"]: row["pint"] for row in csv.DictReader(text.splitlines())}
     by_lower: dict[str, set[str]] = {}
     for spelling, expr in exact.items():
@@ -92,7 +92,7 @@ def _build_ureg():
     import pint
 
     ureg = pint.UnitRegistry(cache_folder=None)
-    path = files("carbonaudit").joinpath("data/units.txt")
+    path = files("carbonaudit").joinpath("factors/data/units/units.txt")
     ureg.load_definitions(str(path))
     return ureg
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .errors import UsageError
-from .findings import Finding
+from carbonaudit.errors import UsageError
+from carbonaudit.findings import Finding
 
 
 @dataclass
@@ -39,7 +39,7 @@ class ActivityKind:
         return path.suffix.lower() in {".xlsx", ".xlsm", ".csv", ".txt"}
 
     def validate(self, paths: list[Path], context: dict) -> ValidationReport:
-        from .engine import check_only
+        from carbonaudit.inventory.engine import check_only
 
         a = check_only([str(p) for p in paths], context["config"], context["options"],
                        context.get("progress"))
@@ -61,7 +61,7 @@ class FactorsKind:
         return "co2_fossil" in head and "activity" in head and "id" in head
 
     def validate(self, paths: list[Path], context: dict) -> ValidationReport:
-        from .factors.library import read_user_factors
+        from carbonaudit.factors.library import read_user_factors
 
         findings: list[Finding] = []
         rows = 0
@@ -100,8 +100,8 @@ def register(kind: Kind) -> None:
 
 def _register_builtin() -> None:
     # Imported here, not at the top: those modules import ValidationReport from this one.
-    from .cbam.validation import CbamKind
-    from .pact.validate import PactKind
+    from carbonaudit.cbam.validation import CbamKind
+    from carbonaudit.pact.validate import PactKind
 
     register(CbamKind())
     register(PactKind())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from .findings import Finding, Location, error, make, warning
-from .vocab import ACTIVITIES, ACTIVITY_ALIASES, SECTORS, build_lookup, fold
+from carbonaudit.factors.vocab import ACTIVITIES, ACTIVITY_ALIASES, SECTORS, build_lookup, fold
+from carbonaudit.findings import Finding, Location, error, make, warning
 
 # Negative amounts are real data here: carbon leaving a process in products (mass balance)
 # and returned goods or credit notes.  Anywhere else a negative is a typing error.
@@ -150,9 +150,9 @@ class _Flagger:
 
 
 def _table_rows(t, decimal_comma: bool, default_sector: str, items):
-    from .columns import REQUIRED
-    from .numbers import cell_problem_message, parse_dates, parse_quantities
-    from .units import normalise_unit, unit_hint
+    from carbonaudit.factors.units import normalise_unit, unit_hint
+    from carbonaudit.ingest.columns import REQUIRED
+    from carbonaudit.ingest.numbers import cell_problem_message, parse_dates, parse_quantities
 
     raw = t.df
     df = raw[["_row"]].copy()
@@ -194,7 +194,7 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
 
     # item: canonical when the folded spelling is known, else kept as written (folded),
     # so the factor match can report the nearest candidates.
-    from .vocab import ITEM_ALIASES
+    from carbonaudit.factors.vocab import ITEM_ALIASES
 
     item_lookup = build_lookup(set(items), ITEM_ALIASES)
     df["item"] = _map_distinct(
@@ -308,7 +308,7 @@ def _strip_label(text: str) -> str:
 
 
 def _supplier(raw, df, fl, decimal_comma, parse_quantities) -> None:
-    from .units import parse_rate_unit
+    from carbonaudit.factors.units import parse_rate_unit
 
     if "supplier_factor" not in raw.columns:
         df["supplier_factor"] = float("nan")

@@ -9,14 +9,14 @@ from typing import Annotated
 
 import typer
 
-from .errors import CarbonAuditError
+from carbonaudit.errors import CarbonAuditError
 
 pact_app = typer.Typer(no_args_is_help=True,
                        help="WBCSD PACT product carbon footprints (v2.3 and v3.0).")
 
 
 def _fail(exc: CarbonAuditError) -> typer.Exit:
-    from .console import err
+    from carbonaudit.console import err
 
     err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)
@@ -51,12 +51,12 @@ def export(
     """
     import json
 
-    from .console import emit_json, findings_table, show
-    from .errors import InputUnreadable, UsageError
-    from .findings import count_by_severity, has_errors, sort_key
-    from .pact.export import export_footprints
-    from .pact.products import read_products
-    from .pact.validate import load_json
+    from carbonaudit.console import emit_json, findings_table, show
+    from carbonaudit.errors import InputUnreadable, UsageError
+    from carbonaudit.findings import count_by_severity, has_errors, sort_key
+    from carbonaudit.pact.export import export_footprints
+    from carbonaudit.pact.products import read_products
+    from carbonaudit.pact.validate import load_json
 
     try:
         if spec not in {"2.3", "3.0"}:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .errors import CarbonAuditError
+from carbonaudit.errors import CarbonAuditError
 
 cbam_app = typer.Typer(
     no_args_is_help=True, rich_markup_mode="rich",
@@ -29,13 +29,13 @@ DefaultsOpt = Annotated[Path | None, typer.Option(
 
 
 def _fail(exc: CarbonAuditError) -> typer.Exit:
-    from .cli import _fail as fail
+    from carbonaudit.cli import _fail as fail
 
     return fail(exc)
 
 
 def _exit_code(findings, strict: bool) -> int:
-    from .cli import _exit_code as code
+    from carbonaudit.cli import _exit_code as code
 
     return code(findings, strict)
 
@@ -68,10 +68,10 @@ def assess(
 
     Example: [bold]carbonaudit cbam assess installation_2026.xlsx --out out/cbam[/]
     """
-    from .cbam.run import assess_installation, write_outputs
-    from .cli_report import render_beside, report_formats
-    from .console import emit_json, findings_table, show
-    from .outputs import findings_document
+    from carbonaudit.cbam.run import assess_installation, write_outputs
+    from carbonaudit.cli.report import render_beside, report_formats
+    from carbonaudit.console import emit_json, findings_table, show
+    from carbonaudit.outputs import findings_document
 
     try:
         formats = report_formats(report, lang)
@@ -132,10 +132,10 @@ def fill_template(
 
     Example: [bold]carbonaudit cbam fill-template installation_2026.xlsx -o official.xlsx[/]
     """
-    from .cbam.fill import fill_template as fill
-    from .cbam.read import read_installation
-    from .console import findings_table, show
-    from .errors import UsageError
+    from carbonaudit.cbam.fill import fill_template as fill
+    from carbonaudit.cbam.read import read_installation
+    from carbonaudit.console import findings_table, show
+    from carbonaudit.errors import UsageError
 
     try:
         if out.suffix.lower() != ".xlsx":
@@ -172,8 +172,8 @@ def defaults(
 
     Example: [bold]carbonaudit cbam defaults 72011011 AU --year 2027[/]
     """
-    from .cbam.defaults import load_defaults, lookup
-    from .console import emit_json, findings_table, show
+    from carbonaudit.cbam.defaults import load_defaults, lookup
+    from carbonaudit.console import emit_json, findings_table, show
 
     try:
         loaded = load_defaults(table)
@@ -232,9 +232,9 @@ def imports(
 
     Example: [bold]carbonaudit cbam imports imports_2026.xlsx --cscf 0.9 --out out/imports[/]
     """
-    from .cbam.defaults import load_defaults
-    from .cbam.imports import assess_imports, read_imports, write_imports_results
-    from .console import emit_json, findings_table, show
+    from carbonaudit.cbam.defaults import load_defaults
+    from carbonaudit.cbam.imports import assess_imports, read_imports, write_imports_results
+    from carbonaudit.console import emit_json, findings_table, show
 
     try:
         loaded = load_defaults(table)

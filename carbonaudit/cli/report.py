@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from .errors import CarbonAuditError
+from carbonaudit.errors import CarbonAuditError
 
 
 def report(
@@ -35,8 +35,8 @@ def report(
 
     Example: [bold]carbonaudit report out/inventory.json --format pdf --lang zh-Hant[/]
     """
-    from .console import err
-    from .reports.render import InvalidDocument, render_report
+    from carbonaudit.console import err
+    from carbonaudit.reports.render import InvalidDocument, render_report
 
     target = output or document.with_name(report_name("report", lang, fmt, standard))
     try:
@@ -57,7 +57,7 @@ def report(
 def _fail(exc: CarbonAuditError) -> typer.Exit:
     from rich.markup import escape
 
-    from .console import err
+    from carbonaudit.console import err
 
     err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
               soft_wrap=True)
@@ -66,9 +66,9 @@ def _fail(exc: CarbonAuditError) -> typer.Exit:
 
 def report_formats(formats: str | None, lang: str) -> list[str]:
     """The formats of `--report xlsx,pdf`, checked before any work is done."""
-    from .errors import UsageError
-    from .reports.labels import load_catalogue
-    from .reports.render import FORMATS
+    from carbonaudit.errors import UsageError
+    from carbonaudit.reports.labels import load_catalogue
+    from carbonaudit.reports.render import FORMATS
 
     if not formats:
         return []
@@ -81,7 +81,7 @@ def report_formats(formats: str | None, lang: str) -> list[str]:
 
 def render_beside(doc_path: Path, formats: list[str], lang: str, stem: str) -> dict[str, Path]:
     """Render the just-written document as `<stem>-<lang>.<fmt>` beside it."""
-    from .reports.render import render_report
+    from carbonaudit.reports.render import render_report
 
     return {f"report_{fmt}": render_report(
         doc_path, fmt, doc_path.with_name(report_name(stem, lang, fmt)), lang=lang)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from carbonaudit.vocab import fold
+from carbonaudit.factors.vocab import fold
 
 CANONICAL: tuple[str, ...] = (
     "activity", "item", "quantity", "unit", "site", "period_start", "period_end", "year",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from .errors import UsageError
+from carbonaudit.errors import UsageError
 
 GWP_SETS = ("AR4", "AR5", "AR6")
 _PACKAGE_COLUMN = {"AR4": "AR4GWP100", "AR5": "AR5GWP100", "AR6": "AR6GWP100"}

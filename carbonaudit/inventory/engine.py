@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .activity import row_location
-from .findings import Finding, error, make
-from .gwp import family, gwp_table
-from .vocab import ACTIVITIES
+from carbonaudit.factors.gwp import family, gwp_table
+from carbonaudit.factors.vocab import ACTIVITIES
+from carbonaudit.findings import Finding, error, make
+from carbonaudit.inventory.activity import row_location
 
 # ISO 14064-1 category for a Scope 3 category (DOMAIN.md section 3.4, approximate mapping).
 ISO_FOR_SCOPE3 = {1: 4, 2: 4, 3: 4, 4: 3, 5: 4, 6: 3, 7: 3, 8: 4, 9: 3, 10: 5, 11: 5, 12: 5,
@@ -73,10 +73,10 @@ def paused_gc():
 
 
 def _assess(paths, config, options: AssessOptions | None, progress) -> Assessment:
-    from .activity import prepare_rows
-    from .factors import load_library
-    from .ingest import read_activity_files
-    from .units import start_loading
+    from carbonaudit.factors import load_library
+    from carbonaudit.factors.units import start_loading
+    from carbonaudit.ingest.reader import read_activity_files
+    from carbonaudit.inventory.activity import prepare_rows
 
     start_loading()  # the factor match needs pint; let it load while the files are read
     options = options or AssessOptions()
@@ -121,7 +121,7 @@ def compute(df, library, gwp, config, tables):
     import numpy as np
     import pandas as pd
 
-    from .matching import Matcher
+    from carbonaudit.inventory.matching import Matcher
 
     findings: list[Finding] = []
     df = df.copy()
@@ -257,7 +257,7 @@ def _market(df, good, tables) -> list[Finding]:
     import numpy as np
     import pandas as pd
 
-    from .units import conversion_factor, convertible, parse_rate_unit
+    from carbonaudit.factors.units import conversion_factor, convertible, parse_rate_unit
 
     findings: list[Finding] = []
     scope2 = (df["scope"] == 2).fillna(False).to_numpy(dtype=bool) & good

@@ -33,11 +33,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
-from carbonaudit import xlsx_safety
-from carbonaudit.columns import CANONICAL, CHINESE_ALIASES, match_header
 from carbonaudit.errors import InputUnreadable, UsageError
+from carbonaudit.factors.vocab import fold
 from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
-from carbonaudit.vocab import fold
+from carbonaudit.ingest import xlsx_safety
+from carbonaudit.ingest.columns import CANONICAL, CHINESE_ALIASES, match_header
 
 HEADER_WINDOW = 30        # non-empty rows scanned for the header
 MIN_HEADER_SCORE = 2      # a header must name at least two activity columns

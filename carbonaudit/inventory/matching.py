@@ -14,7 +14,7 @@ import difflib
 import itertools
 from dataclasses import dataclass, field
 
-from .units import conversion_factor, convertible, get_ureg
+from carbonaudit.factors.units import conversion_factor, convertible, get_ureg
 
 
 @dataclass(frozen=True)

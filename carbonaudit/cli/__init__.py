@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
-from . import __version__
-from .errors import CarbonAuditError
+from carbonaudit import __version__
+from carbonaudit.errors import CarbonAuditError
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -35,9 +35,9 @@ app.add_typer(template_app, name="template")
 
 def _register_subcommands() -> None:
     # Each lives in its own module (only typer at import time) to keep this file thin.
-    from .cli_cbam import cbam_app
-    from .cli_pact import pact_app
-    from .cli_report import report
+    from carbonaudit.cli.cbam import cbam_app
+    from carbonaudit.cli.pact import pact_app
+    from carbonaudit.cli.report import report
 
     app.add_typer(cbam_app, name="cbam")
     app.add_typer(pact_app, name="pact")
@@ -79,14 +79,14 @@ def main(
 
 
 def _fail(exc: CarbonAuditError) -> typer.Exit:
-    from .console import err
+    from carbonaudit.console import err
 
     err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(exc.exit_code)
 
 
 def _load_config(config: Path | None):
-    from .project import Config, load_config
+    from carbonaudit.project import Config, load_config
 
     return load_config(config) if config else Config.default()
 
@@ -100,7 +100,7 @@ def _shown(path: Path) -> str:
 
 
 def _exit_code(findings, strict: bool, rejected: int = 0) -> int:
-    from .findings import has_errors
+    from carbonaudit.findings import has_errors
 
     if rejected or has_errors(findings):
         return 1
@@ -135,14 +135,21 @@ def assess(
 
     Example: [bold]carbonaudit assess activity.xlsx --config carbonaudit.toml --out out[/]
     """
-    from .cli_report import render_beside, report_formats
-    from .console import emit_json, findings_table, inventory_summary, is_large, progress, show
-    from .engine import AssessOptions
-    from .engine import assess as run
-    from .errors import UsageError
-    from .inventory import build_document
-    from .outputs import findings_document, write_assessment
-    from .schemas import validate_document
+    from carbonaudit.cli.report import render_beside, report_formats
+    from carbonaudit.console import (
+        emit_json,
+        findings_table,
+        inventory_summary,
+        is_large,
+        progress,
+        show,
+    )
+    from carbonaudit.errors import UsageError
+    from carbonaudit.inventory.document import build_document
+    from carbonaudit.inventory.engine import AssessOptions
+    from carbonaudit.inventory.engine import assess as run
+    from carbonaudit.outputs import findings_document, write_assessment
+    from carbonaudit.schemas import validate_document
 
     try:
         formats = report_formats(report, lang)
@@ -180,7 +187,7 @@ def assess(
 
 
 def _severity_rank(f):
-    from .findings import sort_key
+    from carbonaudit.findings import sort_key
 
     return ({"error": 0, "warning": 1, "info": 2}[str(f.severity)], sort_key(f))
 
@@ -215,11 +222,11 @@ def validate(
 
     Example: [bold]carbonaudit validate --kind cbam --profile pre-shipment comm.json[/]
     """
-    from .console import emit_json, findings_table, is_large, progress, show
-    from .engine import AssessOptions
-    from .errors import UsageError
-    from .findings import sort_key
-    from .validate import choose_kind
+    from carbonaudit.console import emit_json, findings_table, is_large, progress, show
+    from carbonaudit.errors import UsageError
+    from carbonaudit.findings import sort_key
+    from carbonaudit.inventory.engine import AssessOptions
+    from carbonaudit.validation import choose_kind
 
     try:
         cfg = _load_config(config)
@@ -237,7 +244,7 @@ def validate(
     code = _exit_code(ordered, strict)
     verdict = _verdict(report) if profile else None
     if json_out:
-        from .findings import count_by_severity
+        from carbonaudit.findings import count_by_severity
 
         doc = {"kind": report.kind, "valid": code == 0, "rows": report.rows,
                "inputs": report.inputs, "counts": count_by_severity(ordered),
@@ -255,13 +262,13 @@ def validate(
 
 
 def _verdict(report) -> dict:
-    from .cbam.validation import preshipment_verdict
+    from carbonaudit.cbam.validation import preshipment_verdict
 
     return preshipment_verdict(report)
 
 
 def _show_verdict(verdict: dict) -> None:
-    from .console import show
+    from carbonaudit.console import show
 
     lines = [f"Pre-shipment verdict: [bold]{verdict['verdict'].upper()}[/]"]
     for i, fix in enumerate(verdict["fix_list"], start=1):
@@ -281,8 +288,8 @@ def factors_list(
     """List factors (id, activity, item, region, unit, status)."""
     from rich.table import Table
 
-    from .console import emit_json, show
-    from .factors import load_library
+    from carbonaudit.console import emit_json, show
+    from carbonaudit.factors import load_library
 
     try:
         lib, _ = load_library()
@@ -309,9 +316,9 @@ def factors_show(
     """Show every field of one factor, with its source and licence."""
     from rich.table import Table
 
-    from .console import emit_json, show
-    from .errors import UsageError
-    from .factors import FACTOR_COLUMNS, load_library
+    from carbonaudit.console import emit_json, show
+    from carbonaudit.errors import UsageError
+    from carbonaudit.factors import FACTOR_COLUMNS, load_library
 
     try:
         lib, _ = load_library()
@@ -338,8 +345,8 @@ def factors_sets(json_out: JsonOpt = False) -> None:
     """List the shipped factor sets with editions, licences and SHA-256 hashes."""
     from rich.table import Table
 
-    from .console import emit_json, show
-    from .factors import load_library
+    from carbonaudit.console import emit_json, show
+    from carbonaudit.factors import load_library
 
     lib, _ = load_library()
     sets = [s.to_dict() for s in lib.sets]
@@ -358,8 +365,8 @@ def factors_sets(json_out: JsonOpt = False) -> None:
 @factors_app.command("units")
 def factors_units(json_out: JsonOpt = False) -> None:
     """List the unit spellings accepted in activity files."""
-    from .console import emit_json, show
-    from .units import accepted_spellings
+    from carbonaudit.console import emit_json, show
+    from carbonaudit.factors.units import accepted_spellings
 
     units = accepted_spellings()
     if json_out:
@@ -369,7 +376,7 @@ def factors_units(json_out: JsonOpt = False) -> None:
 
 
 def _write_template(writer, output: Path, overwrite: bool) -> None:
-    from .console import show
+    from carbonaudit.console import show
 
     try:
         path = writer(output, overwrite=overwrite)
@@ -386,7 +393,7 @@ def template_activity(
 ) -> None:
     """Write a blank activity workbook with dropdowns, instructions (English and Chinese)
     and one example row."""
-    from .template import write_activity_template
+    from carbonaudit.templates.workbooks import write_activity_template
 
     _write_template(write_activity_template, output, overwrite)
 
@@ -398,7 +405,7 @@ def template_factors(
     = False,
 ) -> None:
     """Write a blank user-factor workbook (your own factors override shipped ones by id)."""
-    from .template import write_factor_template
+    from carbonaudit.templates.workbooks import write_factor_template
 
     _write_template(write_factor_template, output, overwrite)
 
@@ -413,7 +420,7 @@ def template_installation(
     PFC and CEMS sources, production processes with goods, routes and production, heat /
     waste gas / electricity flows, purchased precursors with supplier SEE or defaults, and
     carbon price paid.  Instructions in English and Chinese; dropdowns for every list."""
-    from .cbam.workbook import write_installation_template
+    from carbonaudit.cbam.workbook import write_installation_template
 
     _write_template(write_installation_template, output, overwrite)
 
@@ -426,7 +433,7 @@ def template_imports(
 ) -> None:
     """Write a blank CBAM imports workbook for `carbonaudit cbam imports` (one row per
     import line: date, CN code, origin, net mass, supplier SEE or communication file)."""
-    from .cbam.imports import write_imports_template
+    from carbonaudit.cbam.imports import write_imports_template
 
     _write_template(write_imports_template, output, overwrite)
 
@@ -443,8 +450,8 @@ def init(
 
     Example: [bold]carbonaudit init my-audit --organisation "Acme Ltd" --year 2025[/]
     """
-    from .console import show
-    from .project import init_project
+    from carbonaudit.console import show
+    from carbonaudit.project import init_project
 
     try:
         written = init_project(directory, organisation=organisation, year=year)
