@@ -1,8 +1,10 @@
 """WBCSD PACT product carbon footprints: export (v2.3 and v3.0) and offline validation.
 
 `export.export_footprints` builds ProductFootprints from a CBAM communication or an
-inventory plus a products sheet (`products.read_products`); `validate.validate_footprints`
-checks any PACT document against our own schemas and the cross-field rules in `rules.py`.
+inventory plus a products sheet (`products.read_products`): `input_shapes.py` checks the
+result document, `from_cbam.py` / `from_inventory.py` turn it into a `basis.Basis` per product
+and `footprint.py` writes each footprint.  `validate.validate_footprints` checks any PACT
+document against our own schemas and the cross-field rules in `rules.py`.
 What is implemented and what is left out: SPEC.md in this folder.
 """
 
@@ -22,7 +24,7 @@ def __getattr__(name: str):
 
         return read_products
     if name in {"validate_footprints", "PactKind"}:
-        from carbonaudit.pact import validate
+        from carbonaudit.pact.validate import PactKind, validate_footprints
 
-        return getattr(validate, name)
+        return {"PactKind": PactKind, "validate_footprints": validate_footprints}[name]
     raise AttributeError(name)

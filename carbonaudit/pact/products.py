@@ -4,8 +4,9 @@ One row per product: its ids (URNs), names, classification, the site or CN code 
 from, how the site's emissions are allocated to it, its declared unit, and the facts about
 the product that no inventory or CBAM result can know (carbon content, standards used,
 exemptions, data-quality ratings...).  This module only reads and types the cells; which
-columns are required depends on the input and the PACT version, so `export.py` decides and
-reports missing values at the cell where they belong.
+columns are required depends on the input and the PACT version, so the readers of result
+documents (`from_cbam.py`, `from_inventory.py`) and `footprint.py` decide and report missing
+values at the cell where they belong.
 
 Header row: the first of the first 30 non-empty rows with a `product_id` cell.  Header texts
 are matched case-insensitively with spaces, hyphens and units in brackets ignored
