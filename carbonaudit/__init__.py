@@ -1,8 +1,7 @@
-"""carbonaudit: from activity spreadsheets to a traceable GHG inventory, CBAM and PACT outputs."""
+"""carbonaudit: from activity spreadsheets to a traceable GHG inventory, CBAM and PACT outputs.
 
-from importlib.metadata import PackageNotFoundError, version
+The version lives here, and only here: pyproject.toml reads it (`dynamic = ["version"]`), so
+`carbonaudit --version` needs no `importlib.metadata` look-up at start-up.
+"""
 
-try:
-    __version__ = version("carbonaudit")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+__version__ = "0.2.0"

@@ -132,3 +132,13 @@ def column_letter(index: int) -> str:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+@dataclass
+class ValidationReport:
+    """What `validate` found in one kind of file: its findings, row counts and inputs."""
+
+    kind: str
+    findings: list[Finding] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    inputs: list[dict] = field(default_factory=list)

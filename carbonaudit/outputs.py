@@ -7,9 +7,11 @@ Same inputs give byte-identical files: no timestamps, fixed column order, sorted
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from carbonaudit.errors import UsageError
@@ -157,3 +159,34 @@ def write_assessment(assessment, document: dict, out_dir: Path) -> dict[str, Pat
     atomic_write(paths["inventory"], dumps(document), protected)
     atomic_write(paths["findings"], dumps(findings_document(assessment.findings)), protected)
     return paths
+
+
+@contextlib.contextmanager
+def atomic_workbook(path: Path, *, overwrite: bool = False,
+                    properties: dict | None = None) -> Iterator[object]:
+    """Yield an xlsxwriter Workbook that appears at `path` only once it is complete.
+
+    Refuses to replace an existing file unless `overwrite` is true, so an input someone
+    already filled in is never lost to a re-run.
+    """
+    import xlsxwriter  # deferred: keeps `carbonaudit --help` free of heavy imports
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} already exists; choose another name or allow overwriting")
+    if not path.parent.is_dir():
+        raise UsageError(f"folder {path.parent} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        workbook = xlsxwriter.Workbook(tmp_name)
+        if properties:
+            workbook.set_properties(properties)
+        yield workbook
+        workbook.close()
+        give_normal_permissions(tmp_name)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise

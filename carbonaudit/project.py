@@ -17,7 +17,7 @@ from typing import Any
 
 from carbonaudit.errors import UsageError
 from carbonaudit.factors.vocab import SECTORS
-from carbonaudit.templates.workbooks import write_activity_template
+from carbonaudit.templates.activity import write_activity_template
 
 CONFIG_NAME = "carbonaudit.toml"
 TEMPLATE_NAME = "activity.xlsx"

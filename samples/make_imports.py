@@ -19,7 +19,7 @@ import datetime as dt
 from pathlib import Path
 
 from carbonaudit.cbam.imports import COLUMNS
-from carbonaudit.templates.workbooks import atomic_workbook
+from carbonaudit.outputs import atomic_workbook
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "harbour_metals" / "imports_2026.xlsx"

@@ -24,7 +24,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from carbonaudit.templates.workbooks import atomic_workbook
+from carbonaudit.outputs import atomic_workbook
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "harbour_metals" / "products_2025.xlsx"

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from carbonaudit.templates.workbooks import atomic_workbook
+from carbonaudit.outputs import atomic_workbook
 
 YEAR = 2025
 HERE = Path(__file__).resolve().parent

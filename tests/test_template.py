@@ -13,12 +13,9 @@ from carbonaudit.errors import UsageError
 from carbonaudit.factors.library import FACTOR_COLUMNS, check_user_rows
 from carbonaudit.factors.vocab import ACTIVITIES
 from carbonaudit.ingest.columns import CANONICAL, match_header
-from carbonaudit.templates.workbooks import (
-    COLUMN_HELP,
-    factor_vocabulary,
-    write_activity_template,
-    write_factor_template,
-)
+from carbonaudit.templates.activity import COLUMN_HELP, write_activity_template
+from carbonaudit.templates.factors import write_factor_template
+from carbonaudit.templates.vocabulary import factor_vocabulary
 
 
 @pytest.fixture()

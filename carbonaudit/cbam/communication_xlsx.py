@@ -78,7 +78,7 @@ def _params_text(params: dict) -> str:
 
 def write_communication_workbook(doc: dict, path: Path) -> Path:
     """Write the importer's workbook for a validated communication document."""
-    from carbonaudit.templates.workbooks import atomic_workbook
+    from carbonaudit.outputs import atomic_workbook
 
     created = _created(doc["period"])
     props = {"title": "CBAM communication of specific embedded emissions",

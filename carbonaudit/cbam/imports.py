@@ -1036,7 +1036,7 @@ _EXAMPLE = ("2026-03-31", "7318 15 58", "CN", 12.5, "Harbour Metals, Dongguan", 
 
 def write_imports_template(path: str | Path, *, overwrite: bool = False) -> Path:
     """Write a blank imports workbook: Imports (header only), Instructions, hidden Lists."""
-    from carbonaudit.templates.workbooks import atomic_workbook
+    from carbonaudit.outputs import atomic_workbook
 
     path = Path(path)
     with atomic_workbook(path, overwrite=overwrite) as workbook:

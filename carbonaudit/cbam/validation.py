@@ -14,8 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from carbonaudit.findings import Finding, Location, error, has_errors, sort_key
-from carbonaudit.validation import ValidationReport
+from carbonaudit.findings import Finding, Location, ValidationReport, error, has_errors, sort_key
 
 OFFICIAL_SHEETS = {"A_InstData", "B_EmInst", "D_Processes"}
 

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from carbonaudit.cli.common import JsonOpt, StrictOpt, exit_code, fail
 from carbonaudit.errors import CarbonAuditError
 
 cbam_app = typer.Typer(
@@ -18,26 +19,11 @@ cbam_app = typer.Typer(
     help="EU CBAM: embedded emissions per product, the communication for importers, "
          "default values and the importer's certificate estimate.")
 
-JsonOpt = Annotated[bool, typer.Option(
-    "--json", help="Print exactly one JSON document on stdout (human text goes to stderr).")]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")]
 YearOpt = Annotated[int | None, typer.Option(
     "--year", help="Declaration year (default: the year the reporting period starts).")]
 DefaultsOpt = Annotated[Path | None, typer.Option(
     "--defaults", help="Default-values table to use instead of the shipped excerpt "
                        "(format: carbonaudit/cbam/DEFAULTS.md).")]
-
-
-def _fail(exc: CarbonAuditError) -> typer.Exit:
-    from carbonaudit.cli import _fail as fail
-
-    return fail(exc)
-
-
-def _exit_code(findings, strict: bool) -> int:
-    from carbonaudit.cli import _exit_code as code
-
-    return code(findings, strict)
 
 
 @cbam_app.command("assess")
@@ -69,9 +55,9 @@ def assess(
     Example: [bold]carbonaudit cbam assess installation_2026.xlsx --out out/cbam[/]
     """
     from carbonaudit.cbam.run import assess_installation, write_outputs
-    from carbonaudit.cli.report import render_beside, report_formats
     from carbonaudit.console import emit_json, findings_table, show
     from carbonaudit.outputs import findings_document
+    from carbonaudit.reports.render import render_beside, report_formats
 
     try:
         formats = report_formats(report, lang)
@@ -81,7 +67,7 @@ def assess(
             written.update(render_beside(out / "cbam-communication.json", formats, lang,
                                          "cbam-report"))
     except CarbonAuditError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if json_out:
         emit_json({"communication": a.document,
                    "findings": findings_document(a.findings)["findings"],
@@ -92,7 +78,7 @@ def assess(
         if important:
             show(findings_table(important, limit=40))
         show(f"Wrote {', '.join(str(p) for p in written.values())}")
-    raise typer.Exit(_exit_code(a.findings, strict))
+    raise typer.Exit(exit_code(a.findings, strict))
 
 
 def _products_table(doc: dict):
@@ -143,11 +129,11 @@ def fill_template(
         inst, findings = read_installation(installation)
         findings = [*findings, *fill(inst, out)]
     except CarbonAuditError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if findings:
         show(findings_table(findings, limit=40))
     show(f"Wrote {out}")
-    raise typer.Exit(_exit_code(findings, False))
+    raise typer.Exit(exit_code(findings, False))
 
 
 @cbam_app.command("defaults")
@@ -179,7 +165,7 @@ def defaults(
         loaded = load_defaults(table)
         value = lookup(cn_code, country, year, loaded, route=route)
     except CarbonAuditError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     found = [*loaded.findings, *value.findings]
     if json_out:
         emit_json(value.to_dict() | {"table_findings": [f.to_dict() for f in loaded.findings]})
@@ -188,7 +174,7 @@ def defaults(
             show(_default_table(value))
         if found:
             show(findings_table(found, limit=20))
-    raise typer.Exit(_exit_code(found, False) if value.found else 1)
+    raise typer.Exit(exit_code(found, False) if value.found else 1)
 
 
 def _default_table(value):
@@ -243,7 +229,7 @@ def imports(
                                 read_findings=[*loaded.findings, *read_found])
         written = write_imports_results(result, out)
     except CarbonAuditError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if json_out:
         emit_json(result.to_dict() | {"outputs": [str(p) for p in written]})
     else:
@@ -252,7 +238,7 @@ def imports(
         if important:
             show(findings_table(important, limit=40))
         show(f"Wrote {', '.join(str(p) for p in written)}")
-    raise typer.Exit(_exit_code(result.findings, strict))
+    raise typer.Exit(exit_code(result.findings, strict))
 
 
 def _imports_table(result):

@@ -1,5 +1,5 @@
-"""`carbonaudit pact ...`: PACT product carbon footprints.  The lead registers the sub-app
-with `app.add_typer(pact_app, name="pact")`; heavy imports stay inside the command.
+"""`carbonaudit pact ...`: PACT product carbon footprints.  Heavy imports stay inside
+the commands.
 """
 
 from __future__ import annotations
@@ -9,17 +9,11 @@ from typing import Annotated
 
 import typer
 
+from carbonaudit.cli.common import fail
 from carbonaudit.errors import CarbonAuditError
 
 pact_app = typer.Typer(no_args_is_help=True,
                        help="WBCSD PACT product carbon footprints (v2.3 and v3.0).")
-
-
-def _fail(exc: CarbonAuditError) -> typer.Exit:
-    from carbonaudit.console import err
-
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-    return typer.Exit(exc.exit_code)
 
 
 @pact_app.command("export")
@@ -72,9 +66,9 @@ def export(
             text = json.dumps(footprints, indent=2, ensure_ascii=False) + "\n"
             output.write_text(text, encoding="utf-8")
     except CarbonAuditError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     except OSError as exc:
-        raise _fail(UsageError(f"cannot write {output}: {exc.strerror or exc}")) from None
+        raise fail(UsageError(f"cannot write {output}: {exc.strerror or exc}")) from None
     ordered = sorted(found, key=sort_key)
     failed = has_errors(ordered) or not footprints
     code = 1 if failed or (strict and any(str(f.severity) == "warning" for f in ordered)) else 0

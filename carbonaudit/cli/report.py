@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from carbonaudit.cli.common import fail
 from carbonaudit.errors import CarbonAuditError
 
 
@@ -36,7 +37,7 @@ def report(
     Example: [bold]carbonaudit report out/inventory.json --format pdf --lang zh-Hant[/]
     """
     from carbonaudit.console import err
-    from carbonaudit.reports.render import InvalidDocument, render_report
+    from carbonaudit.reports.render import InvalidDocument, render_report, report_name
 
     target = output or document.with_name(report_name("report", lang, fmt, standard))
     try:
@@ -48,48 +49,7 @@ def report(
         for f in exc.findings[:50]:
             err.print(f"[red]{f.code}[/] {escape(f'{f.location.pointer}: {f.message}')}",
                       markup=True, highlight=False, soft_wrap=True)
-        raise _fail(exc) from None
+        raise fail(exc) from None
     except CarbonAuditError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     err.print(f"Wrote {written}", highlight=False, soft_wrap=True)
-
-
-def _fail(exc: CarbonAuditError) -> typer.Exit:
-    from rich.markup import escape
-
-    from carbonaudit.console import err
-
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
-              soft_wrap=True)
-    return typer.Exit(exc.exit_code)
-
-
-def report_formats(formats: str | None, lang: str) -> list[str]:
-    """The formats of `--report xlsx,pdf`, checked before any work is done."""
-    from carbonaudit.errors import UsageError
-    from carbonaudit.reports.labels import load_catalogue
-    from carbonaudit.reports.render import FORMATS
-
-    if not formats:
-        return []
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    if not chosen or any(f not in FORMATS for f in chosen):
-        raise UsageError(f"--report takes {', '.join(FORMATS)} or both, not {formats!r}")
-    load_catalogue(lang)  # an unknown --lang is a usage error now, not after the run
-    return chosen
-
-
-def render_beside(doc_path: Path, formats: list[str], lang: str, stem: str) -> dict[str, Path]:
-    """Render the just-written document as `<stem>-<lang>.<fmt>` beside it."""
-    from carbonaudit.reports.render import render_report
-
-    return {f"report_{fmt}": render_report(
-        doc_path, fmt, doc_path.with_name(report_name(stem, lang, fmt)), lang=lang)
-        for fmt in formats}
-
-
-def report_name(stem: str, lang: str, fmt: str, standard: str | None = None) -> str:
-    """`<stem>-<lang>.<fmt>`; the ISO ordering gets its own name so that it never
-    overwrites the GHG Protocol report beside it."""
-    suffix = f"-{standard}" if standard == "iso14064" else ""
-    return f"{stem}-{lang}{suffix}.{fmt}"

@@ -10,24 +10,10 @@ from __future__ import annotations
 from carbonaudit import __version__
 from carbonaudit.factors.vocab import ACTIVITIES
 from carbonaudit.findings import count_by_severity
+from carbonaudit.inventory.standards import ghg_protocol, iso14064
+from carbonaudit.inventory.sums import f as _f
+from carbonaudit.inventory.sums import total as _sum
 
-SCOPE3_LABELS = {
-    1: "Purchased goods and services", 2: "Capital goods",
-    3: "Fuel- and energy-related activities", 4: "Upstream transportation and distribution",
-    5: "Waste generated in operations", 6: "Business travel", 7: "Employee commuting",
-    8: "Upstream leased assets", 9: "Downstream transportation and distribution",
-    10: "Processing of sold products", 11: "Use of sold products",
-    12: "End-of-life treatment of sold products", 13: "Downstream leased assets",
-    14: "Franchises", 15: "Investments",
-}
-ISO_LABELS = {
-    1: "Direct GHG emissions and removals",
-    2: "Indirect GHG emissions from imported energy",
-    3: "Indirect GHG emissions from transportation",
-    4: "Indirect GHG emissions from products used by the organisation",
-    5: "Indirect GHG emissions associated with the use of products from the organisation",
-    6: "Indirect GHG emissions from other sources",
-}
 DOCUMENT_TYPE = "carbonaudit.inventory"
 _NEEDED = ["scope", "scope3_category", "iso_category", "site", "activity", "item",
            "period_start", "period_end", "co2e_kg", "co2e_market_kg", "co2_fossil_kg",
@@ -35,12 +21,6 @@ _NEEDED = ["scope", "scope3_category", "iso_category", "site", "activity", "item
            "other_gas_co2e_kg", "co2e_unsplit_kg", "hcfc_co2e_kg_outside_scopes",
            "other_gas_family", "market_basis", "factor_id_used"]
 SCHEMA_VERSION = "1.0"
-
-
-def _f(x) -> float:
-    """Plain float for JSON; -0.0 and NaN sums become 0.0 so output is stable."""
-    v = float(x)
-    return 0.0 if v != v or v == 0 else v
 
 
 def build_document(a) -> dict:
@@ -73,10 +53,10 @@ def build_document(a) -> dict:
         "rows": {"read": read, "assessed": assessed, "rejected": read - assessed,
                  "blank_skipped": int(a.blank_rows)},
         "findings": count_by_severity(a.findings),
-        "totals_kgco2e": _totals(ok),
-        "scope_2": _scope2(ok),
-        "by_scope3_category": _by_scope3(ok),
-        "by_iso_category": _by_iso(ok),
+        "totals_kgco2e": ghg_protocol.totals(ok),
+        "scope_2": ghg_protocol.scope_2(ok),
+        "by_scope3_category": ghg_protocol.by_scope3_category(ok),
+        "by_iso_category": iso14064.by_category(ok),
         "by_site": _by_site(ok),
         "by_gas": _by_gas(ok),
         "by_month": _by_month(ok),
@@ -94,50 +74,6 @@ def _period(cfg, ok) -> dict:
         return {"start": ok["period_start"].min().date().isoformat(),
                 "end": ok["period_end"].max().date().isoformat(), "source": "data"}
     return {"start": None, "end": None, "source": "unknown"}
-
-
-def _sum(df, col: str) -> float:
-    return _f(df[col].sum()) if len(df) else 0.0
-
-
-def _totals(ok) -> dict:
-    s1 = ok[ok["scope"] == 1]
-    s2 = ok[ok["scope"] == 2]
-    s3 = ok[ok["scope"] == 3]
-    return {
-        "scope_1": _sum(s1, "co2e_kg"),
-        "scope_2_location": _sum(s2, "co2e_kg"),
-        "scope_2_market": _sum(s2, "co2e_market_kg"),
-        "scope_3": _sum(s3, "co2e_kg"),
-        "biogenic_co2_outside_scopes": _sum(ok, "co2_biogenic_kg"),
-        "hcfc_outside_scopes": _sum(ok, "hcfc_co2e_kg_outside_scopes"),
-    }
-
-
-def _scope2(ok) -> dict:
-    s2 = ok[ok["scope"] == 2]
-    supplier = s2["market_basis"] == "supplier-specific"
-    return {
-        "location_based_kgco2e": _sum(s2, "co2e_kg"),
-        "market_based_kgco2e": _sum(s2, "co2e_market_kg"),
-        "rows_with_contractual_factor": int(supplier.sum()),
-        "rows_using_grid_average_for_market": int((~supplier).sum()),
-        "note": "Market-based uses each row's supplier or contractual factor where given; "
-                "rows without one use the location-based grid factor, as disclosed here.",
-    }
-
-
-def _by_scope3(ok) -> list[dict]:
-    s3 = ok[ok["scope"] == 3]
-    sums = s3.groupby("scope3_category")["co2e_kg"].sum()
-    return [{"category": int(c), "label": SCOPE3_LABELS[int(c)], "kgco2e": _f(v)}
-            for c, v in sorted(sums.items())]
-
-
-def _by_iso(ok) -> list[dict]:
-    sums = ok.groupby("iso_category")["co2e_kg"].sum()
-    return [{"category": int(c), "label": ISO_LABELS[int(c)], "kgco2e": _f(v)}
-            for c, v in sorted(sums.items())]
 
 
 def _by_site(ok) -> list[dict]:

@@ -13,10 +13,9 @@ import json
 from pathlib import Path
 
 from carbonaudit.errors import InputUnreadable
-from carbonaudit.findings import Finding, Location, error, warning
+from carbonaudit.findings import Finding, Location, ValidationReport, error, warning
 from carbonaudit.pact.rules import check_footprint, duplicate_ids
 from carbonaudit.schemas import pointer, validator
-from carbonaudit.validation import ValidationReport
 
 # Schema keyword -> finding code, for errors whose subschema names no code of its own.
 _KEYWORD_CODES = {

@@ -163,3 +163,30 @@ def _findings_beside(folder: Path | None) -> list[dict] | None:
     except (OSError, ValueError, AttributeError):
         return None
     return [f for f in found if isinstance(f, dict)] if isinstance(found, list) else None
+
+
+def report_formats(formats: str | None, lang: str) -> list[str]:
+    """The formats of `--report xlsx,pdf`, checked before any work is done."""
+    from carbonaudit.reports.labels import load_catalogue
+
+    if not formats:
+        return []
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    if not chosen or any(f not in FORMATS for f in chosen):
+        raise UsageError(f"--report takes {', '.join(FORMATS)} or both, not {formats!r}")
+    load_catalogue(lang)  # an unknown --lang is a usage error now, not after the run
+    return chosen
+
+
+def render_beside(doc_path: Path, formats: list[str], lang: str, stem: str) -> dict[str, Path]:
+    """Render the just-written document as `<stem>-<lang>.<fmt>` beside it."""
+    return {f"report_{fmt}": render_report(
+        doc_path, fmt, doc_path.with_name(report_name(stem, lang, fmt)), lang=lang)
+        for fmt in formats}
+
+
+def report_name(stem: str, lang: str, fmt: str, standard: str | None = None) -> str:
+    """`<stem>-<lang>.<fmt>`; the ISO ordering gets its own name so that it never
+    overwrites the GHG Protocol report beside it."""
+    suffix = f"-{standard}" if standard == "iso14064" else ""
+    return f"{stem}-{lang}{suffix}.{fmt}"

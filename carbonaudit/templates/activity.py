@@ -1,49 +1,27 @@
-"""Blank input workbooks: the activity template and the user-factor template.
+"""The blank activity workbook: one header row the reader recognises, dropdowns from a hidden
+Lists sheet, Chinese names in header comments, and an Instructions sheet in three languages.
 
-Both are written with xlsxwriter (the project's writer for every workbook it creates) and
-atomically: the workbook goes to a temporary file in the target folder and is moved into place
-with `os.replace`, so a crash never leaves half a template where a user expects one.
-
-The activity template keeps exactly one header row (English canonical names) because the
-reader finds the header by its column names; Chinese names live in cell comments and on the
-Instructions sheet instead of a second header line.  Dropdowns point at ranges on a hidden
-`Lists` sheet rather than inline strings: Excel caps an inline list at 255 characters, and the
-item/unit/region lists follow whatever factor data files ship with the package.
+The template keeps exactly one header row (English canonical names) because the reader finds
+the header by its column names; Chinese names live in cell comments and on the Instructions
+sheet instead of a second header line.  Dropdowns point at ranges on a hidden `Lists` sheet
+rather than inline strings: Excel caps an inline list at 255 characters, and the item, unit
+and region lists follow whatever factor data files ship with the package.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-from carbonaudit.errors import UsageError
-from carbonaudit.factors.library import FACTOR_COLUMNS
-from carbonaudit.factors.vocab import ACTIVITIES, ITEM_ALIASES, SECTORS
+from carbonaudit.factors.vocab import ACTIVITIES, SECTORS
 from carbonaudit.findings import column_letter
 from carbonaudit.ingest.columns import CANONICAL
-from carbonaudit.outputs import give_normal_permissions
-
-LANGS = ("en", "zh-Hant", "zh-Hans")
-
-FACTOR_DATA_DIR = Path(__file__).parent.parent / "factors" / "data"
-
-# Auxiliary tables beside the factor sets: they have no activity/item/unit rows to offer.
-_NON_FACTOR_FILES = frozenset({"fuel_properties.csv", "refrigerant_blends.csv",
-                               "gwp_supplement.csv"})
-
-# Always offered even before any factor file ships, so the dropdowns are never empty.
-# Spellings follow the closed unit vocabulary of STACK.md (no bare `m3`).
-_BASE_UNITS = ("kWh", "MWh", "GJ", "TJ", "MJ", "L", "kg", "t", "Nm3", "towngas_unit",
-               "tonne_km", "passenger_km", "km")
-_BASE_REGIONS = ("HK-CLP", "HK-HKE", "CN", "CN-South", "GB", "US", "GLOBAL")
+from carbonaudit.outputs import atomic_workbook
+from carbonaudit.templates.vocabulary import LANGS, check_lang, factor_vocabulary
 
 # Rows carrying validation: enough for a year of monthly data across many sites.
 _VALIDATED_ROWS = 10_000
+
 
 # (English meaning, Traditional Chinese name + meaning, Simplified Chinese name + meaning).
 # The Chinese names are header aliases the reader accepts (see carbonaudit.columns).
@@ -140,87 +118,13 @@ _COLUMN_WIDTHS = {"activity": 24, "item": 18, "site": 22, "period_start": 13,
                   "reference": 22, "description": 40}
 
 
-# --------------------------------------------------------------------------- writing helpers
-
-@contextlib.contextmanager
-def atomic_workbook(path: Path, *, overwrite: bool = False,
-                    properties: dict | None = None) -> Iterator[object]:
-    """Yield an xlsxwriter Workbook that appears at `path` only once it is complete.
-
-    Refuses to replace an existing file unless `overwrite` is true, so an input someone
-    already filled in is never lost to a re-run.
-    """
-    import xlsxwriter  # deferred: keeps `carbonaudit --help` free of heavy imports
-
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise UsageError(f"{path} already exists; choose another name or allow overwriting")
-    if not path.parent.is_dir():
-        raise UsageError(f"folder {path.parent} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        workbook = xlsxwriter.Workbook(tmp_name)
-        if properties:
-            workbook.set_properties(properties)
-        yield workbook
-        workbook.close()
-        give_normal_permissions(tmp_name)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise UsageError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-
-
-# --------------------------------------------------------------------------- vocabulary
-
-def _factor_files(data_dir: Path) -> list[Path]:
-    if not data_dir.is_dir():
-        return []
-    return sorted(p for p in data_dir.glob("*.csv") if p.name not in _NON_FACTOR_FILES)
-
-
-def factor_vocabulary(data_dir: Path = FACTOR_DATA_DIR) -> dict[str, list[str]]:
-    """Distinct item, unit and region values offered by the shipped factor files.
-
-    The base units/regions and the canonical item names of the alias table are added so the
-    dropdowns are useful even when a factor file is missing.  Values are sorted so the
-    template is the same on every machine.
-    """
-    items = set(ITEM_ALIASES.values())
-    units = set(_BASE_UNITS)
-    regions = set(_BASE_REGIONS)
-    for file in _factor_files(data_dir):
-        with file.open(newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                _add(items, row.get("item"))
-                _add(units, row.get("unit"))
-                _add(regions, row.get("region"))
-    return {"item": sorted(items, key=str.lower), "unit": sorted(units, key=str.lower),
-            "region": sorted(regions, key=str.lower)}
-
-
-def _add(bucket: set[str], value: str | None) -> None:
-    # Wildcard or blank cells in factor files mean "any", not a value a user should pick.
-    if value and value.strip() and value.strip() not in {"*", "any"}:
-        bucket.add(value.strip())
-
-
-# --------------------------------------------------------------------------- activity template
-
 def write_activity_template(path: Path, *, lang: str = "en", overwrite: bool = False) -> Path:
     """Write a blank activity workbook (Activity, Instructions, hidden Lists) to `path`.
 
     `lang` chooses the language of the header comments and which language leads on the
     Instructions sheet; all three (en, zh-Hant, zh-Hans) are always present.
     """
-    _check_lang(lang)
+    check_lang(lang)
     path = Path(path)
     vocab = {"activity": list(ACTIVITIES), **factor_vocabulary()}
     with atomic_workbook(path, overwrite=overwrite) as workbook:
@@ -419,110 +323,3 @@ def _write_allowed_values(sheet, row: int, vocab: dict[str, list[str]], bold) ->
         sheet.write_string(row, 0, f"Listed {name} values", bold)
         sheet.write_string(row, 3, ", ".join(vocab[name]))
         row += 1
-
-
-# --------------------------------------------------------------------------- factor template
-
-FACTOR_EXAMPLE: dict[str, object] = {
-    "id": "user.example.diesel.2025",
-    "activity": "stationary_combustion",
-    "item": "diesel",
-    "region": "HK",
-    "sector": "manufacturing",
-    "valid_from": dt.date(2025, 1, 1),
-    "valid_to": dt.date(2025, 12, 31),
-    "vintage": 2025,
-    "unit": "L",
-    "co2_fossil": 2.68,
-    "ch4_fossil": 0.0001,
-    "n2o": 0.00002,
-    "source": "Supplier fuel certificate FC-2025-001 (example)",
-    "edition": "2025",
-    "licence": "own data",
-    "status": "unverified",
-    "notes": "Example row: replace it with your own factor",
-}
-
-# Column meanings for the factor template's Instructions sheet (the reader's contract is
-# carbonaudit.factors.library; this only explains it).
-FACTOR_COLUMN_HELP: dict[str, str] = {
-    "id": "Required. Unique id. Use a shipped id to replace that shipped factor.",
-    "activity": "Required. Activity from the vocabulary, e.g. stationary_combustion.",
-    "item": "Required. Fuel, material, refrigerant, grid or mode, e.g. diesel.",
-    "region": "Region code, e.g. HK, HK-CLP, CN, GB; blank means GLOBAL.",
-    "sector": "energy | manufacturing | commercial | residential, or blank for any.",
-    "valid_from": "First day the factor applies (date); blank = always.",
-    "valid_to": "Last day the factor applies (date); blank = until superseded.",
-    "vintage": "Year the factor describes, e.g. 2025.",
-    "unit": "Required. Activity unit the factor is per, e.g. L, kWh, t, tonne_km.",
-    "co2_fossil": "kg fossil CO2 per unit.",
-    "co2_biogenic": "kg biogenic CO2 per unit (reported separately).",
-    "ch4_fossil": "kg fossil CH4 per unit.",
-    "ch4_nonfossil": "kg non-fossil CH4 per unit.",
-    "n2o": "kg N2O per unit.",
-    "other_gas": "Name of one other gas (e.g. HFC-134a, SF6) for other_gas_kg.",
-    "other_gas_kg": "kg of other_gas per unit.",
-    "co2e_unsplit": "kg CO2e per unit, only when the publisher gives no per-gas split.",
-    "co2e_unsplit_gwp": "GWP set behind co2e_unsplit: AR4 | AR5 | AR6.",
-    "basis": "Heating-value basis for energy units: NCV or GCV.",
-    "scope": "Optional scope override (1, 2, 3).",
-    "scope3_category": "Optional Scope 3 category override (1-15).",
-    "source": "Required. Publisher, document, table.",
-    "edition": "Edition or version of the source.",
-    "licence": "Licence of the source data.",
-    "status": "verified | derived | unverified (blank = unverified).",
-    "notes": "Free text.",
-}
-
-_FACTOR_HELP = (
-    "A user factor file adds factors to the shipped sets. A row whose id equals a shipped "
-    "factor id replaces that factor in this assessment.",
-    "Gas columns hold kilograms of each gas per one activity unit (the unit column), not "
-    "CO2e, so any GWP set can be applied. Leave a gas blank when it does not apply.",
-    "Only the first sheet is read; keep the header in row 1. Dates are ISO (2025-01-01) or "
-    "Excel dates. Replace the example in row 2.",
-    "List the file in carbonaudit.toml under [assessment] extra_factors.",
-    "用戶排放因子檔案會加入內置因子集；id 與內置因子相同的行會取代該內置因子。"
-    "氣體欄位填每單位活動的公斤數（非 CO2e）。請以您的數據取代第 2 行示例。",
-    "用户排放因子文件会加入内置因子集；id 与内置因子相同的行会替换该内置因子。"
-    "气体列填每单位活动的千克数（非 CO2e）。请用您的数据替换第 2 行示例。",
-)
-
-
-def write_factor_template(path: Path, *, overwrite: bool = False) -> Path:
-    """Write a blank user-factor workbook (Factors first, then Instructions) to `path`."""
-    path = Path(path)
-    with atomic_workbook(path, overwrite=overwrite) as workbook:
-        _write_factor_sheet(workbook, workbook.add_worksheet("Factors"))
-        _write_factor_instructions(workbook, workbook.add_worksheet("Instructions"))
-    return path
-
-
-def _write_factor_sheet(workbook, sheet) -> None:
-    header_fmt = workbook.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1})
-    date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, FACTOR_COLUMNS, header_fmt)
-    for col, name in enumerate(FACTOR_COLUMNS):
-        sheet.set_column(col, col, 30 if name in ("id", "source", "notes") else 13)
-        value = FACTOR_EXAMPLE.get(name)
-        if isinstance(value, dt.date):
-            sheet.write_datetime(1, col, dt.datetime.combine(value, dt.time()), date_fmt)
-        elif isinstance(value, int | float):
-            sheet.write_number(1, col, value)
-        elif value is not None:
-            sheet.write_string(1, col, str(value))
-    sheet.freeze_panes(1, 0)
-    sheet.activate()
-
-
-def _write_factor_instructions(workbook, sheet) -> None:
-    bold = workbook.add_format({"bold": True})
-    sheet.set_column(0, 0, 20)
-    sheet.set_column(1, 1, 100)
-    for row, line in enumerate(_FACTOR_HELP):
-        sheet.write_string(row, 0, line)
-    row = len(_FACTOR_HELP) + 1
-    sheet.write_row(row, 0, ["column", "meaning"], bold)
-    for name in FACTOR_COLUMNS:
-        row += 1
-        sheet.write_row(row, 0, [name, FACTOR_COLUMN_HELP.get(name, "")])

@@ -1,0 +1,107 @@
+"""`carbonaudit assess`: activity spreadsheets to results.csv, inventory.json and findings.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carbonaudit.cli.common import (
+    ConfigOpt,
+    DecimalOpt,
+    EncodingOpt,
+    FactorsOpt,
+    FilesArg,
+    GwpOpt,
+    JsonOpt,
+    SheetOpt,
+    StrictOpt,
+    exit_code,
+    fail,
+    load_config,
+    shown,
+)
+from carbonaudit.errors import CarbonAuditError
+
+
+def assess(
+    files: FilesArg = None,
+    config: ConfigOpt = None,
+    factors: FactorsOpt = None,
+    gwp: GwpOpt = None,
+    sheet: SheetOpt = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for results.csv, "
+                                      "inventory.json and findings.json.")] = Path("out"),
+    encoding: EncodingOpt = None,
+    decimal_comma: DecimalOpt = False,
+    report: Annotated[str | None, typer.Option(
+        "--report", help="Also render reports from inventory.json: xlsx, pdf or xlsx,pdf.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en, zh-Hant, zh-Hans.")
+                    ] = "en",
+    json_out: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Compute a GHG inventory from activity spreadsheets.
+
+    Every input row ends up in results.csv, either assessed (with its factor, unit
+    conversion and per-gas kilograms) or rejected (with the findings that explain why).
+
+    Example: [bold]carbonaudit assess activity.xlsx --config carbonaudit.toml --out out[/]
+    """
+    from carbonaudit.console import (
+        emit_json,
+        findings_table,
+        inventory_summary,
+        is_large,
+        progress,
+        show,
+    )
+    from carbonaudit.errors import UsageError
+    from carbonaudit.inventory.document import build_document
+    from carbonaudit.inventory.engine import AssessOptions
+    from carbonaudit.inventory.engine import assess as run
+    from carbonaudit.outputs import findings_document, write_assessment
+    from carbonaudit.reports.render import render_beside, report_formats
+    from carbonaudit.schemas import validate_document
+
+    try:
+        formats = report_formats(report, lang)
+        cfg = load_config(config)
+        paths = [str(p) for p in files] if files else [shown(p) for p in cfg.inputs]
+        if not paths:
+            raise UsageError("no activity files given; name them or list them as inputs in "
+                             "--config")
+        opts = AssessOptions(gwp=gwp or cfg.gwp, decimal_comma=decimal_comma, sheet=sheet,
+                             encoding=encoding, factor_files=tuple(factors or ()))
+        with progress(not json_out and is_large(paths)) as step:
+            result = run(paths, cfg, opts, progress=step)
+            doc = build_document(result)
+            problems = validate_document(doc, "inventory")
+            if problems:  # our own bug: say so rather than write a bad document
+                raise CarbonAuditError("internal error: the inventory document does not match "
+                                       f"its schema ({problems[0].message})")
+            step("writing outputs")
+            written = write_assessment(result, doc, out)
+            if formats:
+                written.update(render_beside(written["inventory"], formats, lang, "report"))
+    except CarbonAuditError as exc:
+        raise fail(exc) from None
+    if json_out:
+        emit_json({"inventory": doc, "findings": findings_document(result.findings)["findings"],
+                   "outputs": {k: str(v) for k, v in written.items()}})
+    else:
+        show(*inventory_summary(doc))
+        important = [f for f in sorted(result.findings, key=_severity_rank)
+                     if str(f.severity) != "info"]
+        if important:
+            show(findings_table(important, limit=25))
+        show(f"Wrote {', '.join(str(p) for p in written.values())}")
+    raise typer.Exit(exit_code(result.findings, strict, doc["rows"]["rejected"]))
+
+
+def _severity_rank(f):
+    from carbonaudit.findings import sort_key
+
+    return ({"error": 0, "warning": 1, "info": 2}[str(f.severity)], sort_key(f))

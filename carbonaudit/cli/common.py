@@ -1,0 +1,74 @@
+"""What every `carbonaudit` command shares: option types, the error line, exit codes.
+
+Only typer is imported here; each command imports its library when it runs, so `--help` and
+`--version` stay fast.  Exit codes: 0 success; 1 input read but has errors (--strict: warnings
+too); 2 usage error; 3 an input could not be read at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carbonaudit.errors import CarbonAuditError
+
+FilesArg = Annotated[list[Path] | None, typer.Argument(
+    help="Activity files (.xlsx or .csv); several files and sheets at once. "
+         "Default: the inputs listed in --config.", show_default=False)]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", "-c", help="Assessment configuration (carbonaudit.toml from `carbonaudit init`).")]
+FactorsOpt = Annotated[list[Path] | None, typer.Option(
+    "--factors", help="Your own factor file (csv/xlsx, same columns as the shipped sets); "
+                      "overrides shipped factors by id. Repeatable.")]
+GwpOpt = Annotated[str | None, typer.Option(
+    "--gwp", help="GWP set: AR4, AR5 or AR6 (default: config, else AR6).")]
+SheetOpt = Annotated[str | None, typer.Option(
+    "--sheet", help="Read only this sheet (default: every sheet with activity columns).")]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", help="CSV encoding (default: detected; utf-8, utf-16, gb18030, big5).")]
+DecimalOpt = Annotated[bool, typer.Option(
+    "--decimal-comma", help="Numbers are written 1.234,5 (comma decimal).")]
+JsonOpt = Annotated[bool, typer.Option(
+    "--json", help="Print exactly one JSON document on stdout (human text goes to stderr).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")]
+
+
+def fail(exc: CarbonAuditError) -> typer.Exit:
+    """Print one error line (user text escaped, so it never breaks the markup) and give the
+    exit code that the error's kind carries."""
+    from rich.markup import escape
+
+    from carbonaudit.console import err
+
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
+              soft_wrap=True)
+    return typer.Exit(exc.exit_code)
+
+
+def load_config(config: Path | None):
+    """The project config named by --config, else the defaults."""
+    from carbonaudit.project import Config
+    from carbonaudit.project import load_config as load
+
+    return load(config) if config else Config.default()
+
+
+def shown(path: Path) -> str:
+    """A config input as a person would type it: relative to here when it is below here."""
+    import os
+
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def exit_code(findings, strict: bool, rejected: int = 0) -> int:
+    """1 when a row was rejected or a finding is an error (with --strict, a warning too)."""
+    from carbonaudit.findings import has_errors
+
+    if rejected or has_errors(findings):
+        return 1
+    if strict and any(str(f.severity) == "warning" for f in findings):
+        return 1
+    return 0

@@ -1,0 +1,99 @@
+"""`carbonaudit template …` (blank input workbooks) and `carbonaudit init` (a project folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carbonaudit.cli.common import (
+    fail,
+)
+from carbonaudit.errors import CarbonAuditError
+
+template_app = typer.Typer(no_args_is_help=True, help="Write blank input workbooks.")
+
+
+def _write_template(writer, output: Path, overwrite: bool) -> None:
+    from carbonaudit.console import show
+
+    try:
+        path = writer(output, overwrite=overwrite)
+    except CarbonAuditError as exc:
+        raise fail(exc) from None
+    show(f"Wrote {path}")
+
+
+@template_app.command("activity")
+def template_activity(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
+    = False,
+) -> None:
+    """Write a blank activity workbook with dropdowns, instructions (English and Chinese)
+    and one example row."""
+    from carbonaudit.templates.activity import write_activity_template
+
+    _write_template(write_activity_template, output, overwrite)
+
+
+@template_app.command("factors")
+def template_factors(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
+    = False,
+) -> None:
+    """Write a blank user-factor workbook (your own factors override shipped ones by id)."""
+    from carbonaudit.templates.factors import write_factor_template
+
+    _write_template(write_factor_template, output, overwrite)
+
+
+@template_app.command("installation")
+def template_installation(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
+    = False,
+) -> None:
+    """Write a blank CBAM installation workbook: installation and verifier, source streams,
+    PFC and CEMS sources, production processes with goods, routes and production, heat /
+    waste gas / electricity flows, purchased precursors with supplier SEE or defaults, and
+    carbon price paid.  Instructions in English and Chinese; dropdowns for every list."""
+    from carbonaudit.cbam.workbook import write_installation_template
+
+    _write_template(write_installation_template, output, overwrite)
+
+
+@template_app.command("imports")
+def template_imports(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
+    = False,
+) -> None:
+    """Write a blank CBAM imports workbook for `carbonaudit cbam imports` (one row per
+    import line: date, CN code, origin, net mass, supplier SEE or communication file)."""
+    from carbonaudit.cbam.imports import write_imports_template
+
+    _write_template(write_imports_template, output, overwrite)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create.")],
+    organisation: Annotated[str, typer.Option("--organisation", help="Organisation name.")]
+    = "Example Ltd",
+    year: Annotated[int | None, typer.Option("--year", help="Reporting year "
+                                             "(default: last year).")] = None,
+) -> None:
+    """Create an assessment folder: carbonaudit.toml and a blank activity workbook.
+
+    Example: [bold]carbonaudit init my-audit --organisation "Acme Ltd" --year 2025[/]
+    """
+    from carbonaudit.console import show
+    from carbonaudit.project import init_project
+
+    try:
+        written = init_project(directory, organisation=organisation, year=year)
+    except CarbonAuditError as exc:
+        raise fail(exc) from None
+    show("Created " + ", ".join(str(p) for p in written))
