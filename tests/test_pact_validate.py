@@ -93,6 +93,26 @@ CASES = [
      "/data/0/pcf/fossilCarbonContent"),
     ("v2_full", "pcf/fossilCarbonContent", "0,5", "pact-invalid-decimal",
      "/data/0/pcf/fossilCarbonContent"),
+    ("v2_full", "pcf/dqi/temporalDQR", 0.5, "pact-out-of-range", "/data/0/pcf/dqi/temporalDQR"),
+    ("v2_full", "pcf/exemptedEmissionsPercent", 101, "pact-out-of-range",
+     "/data/0/pcf/exemptedEmissionsPercent"),
+    ("v3_full", "pcf/declaredUnitOfMeasurement", "tonne", "pact-invalid-value",
+     "/data/0/pcf/declaredUnitOfMeasurement"),
+    ("v2_full", "pcf/declaredUnit", "piece", "pact-invalid-value", "/data/0/pcf/declaredUnit"),
+    ("v3_full", "pcf/declaredUnitAmount", DELETE, "pact-missing-field",
+     "/data/0/pcf/declaredUnitAmount"),
+    ("v2_full", "productCategoryCpc", DELETE, "pact-missing-field",
+     "/data/0/productCategoryCpc"),
+    ("v2_full", "pcf/geographyCountry", "China", "pact-invalid-country",
+     "/data/0/pcf/geographyCountry"),
+    ("v3_full", "status", "Draft", "pact-invalid-value", "/data/0/status"),
+    ("v3_full", "specVersion", "4.0.0", "pact-unknown-spec-version", "/data/0/specVersion"),
+]
+
+
+# Rules only the specification's prose states (the official schemas accept these documents):
+# a warning quoting the rule by default, an error under strict.
+PROSE_CASES = [
     ("v3_full", "pcf/referencePeriodEnd", "2024-06-01T00:00:00Z", "pact-period-order",
      "/data/0/pcf/referencePeriodEnd"),
     ("v2_full", "pcf/referencePeriodEnd", "2025-01-01T00:00:00Z", "pact-period-order",
@@ -118,20 +138,6 @@ CASES = [
      "/data/0/pcf/dqi/temporalDQR"),
     ("v3_full", "pcf/dqi/geographicalDQR", "0.9", "pact-out-of-range",
      "/data/0/pcf/dqi/geographicalDQR"),
-    ("v2_full", "pcf/dqi/temporalDQR", 0.5, "pact-out-of-range", "/data/0/pcf/dqi/temporalDQR"),
-    ("v2_full", "pcf/exemptedEmissionsPercent", 101, "pact-out-of-range",
-     "/data/0/pcf/exemptedEmissionsPercent"),
-    ("v3_full", "pcf/declaredUnitOfMeasurement", "tonne", "pact-invalid-value",
-     "/data/0/pcf/declaredUnitOfMeasurement"),
-    ("v2_full", "pcf/declaredUnit", "piece", "pact-invalid-value", "/data/0/pcf/declaredUnit"),
-    ("v3_full", "pcf/declaredUnitAmount", DELETE, "pact-missing-field",
-     "/data/0/pcf/declaredUnitAmount"),
-    ("v2_full", "productCategoryCpc", DELETE, "pact-missing-field",
-     "/data/0/productCategoryCpc"),
-    ("v2_full", "pcf/geographyCountry", "China", "pact-invalid-country",
-     "/data/0/pcf/geographyCountry"),
-    ("v3_full", "status", "Draft", "pact-invalid-value", "/data/0/status"),
-    ("v3_full", "specVersion", "4.0.0", "pact-unknown-spec-version", "/data/0/specVersion"),
 ]
 
 
@@ -141,6 +147,19 @@ def test_each_constraint_has_a_finding(fixture, path, value, code, where):
     found = validate_footprints({"data": [mutate(load(fixture), path, value)]})
     assert (code, where) in errors(found), codes(found)
     assert all(f.message and f.code.startswith("pact-") for f in found)
+
+
+@pytest.mark.parametrize(("fixture", "path", "value", "code", "where"), PROSE_CASES,
+                         ids=[f"{c[0]}:{c[1]}={c[2]!r}" for c in PROSE_CASES])
+def test_each_prose_rule_warns_quoting_it_and_is_an_error_under_strict(fixture, path, value,
+                                                                        code, where):
+    doc = {"data": [mutate(load(fixture), path, value)]}
+    found = validate_footprints(doc)
+    assert errors(found) == [], codes(found)
+    hit = [f for f in found if (f.code, f.location.pointer) == (code, where)]
+    assert len(hit) == 1 and str(hit[0].severity) == "warning", codes(found)
+    assert "The PACT specification says: \u201c" in hit[0].message
+    assert (code, where) in errors(validate_footprints(doc, strict=True))
 
 
 @pytest.mark.parametrize("geo", [{"geographyRegionOrSubregion": "Eastern Asia"},
@@ -178,7 +197,9 @@ def test_v2_before_2025_needs_only_one_of_share_and_dqi():
     del fp["pcf"]["dqi"]
     assert validate_footprints(fp) == []
     del fp["pcf"]["primaryDataShare"]
-    assert errors(validate_footprints(fp)) == [("pact-data-quality-required", "/pcf")]
+    assert codes(validate_footprints(fp)) == [("pact-data-quality-required", "/pcf")]
+    assert errors(validate_footprints(fp, strict=True)) == [("pact-data-quality-required",
+                                                             "/pcf")]
 
 
 def test_v3_biogenic_balance_is_a_warning_with_rounding_tolerance():
@@ -193,12 +214,13 @@ def test_v3_biogenic_balance_is_a_warning_with_rounding_tolerance():
     assert validate_footprints(fp) == []
 
 
-def test_unknown_field_is_a_warning_and_duplicate_ids_an_error():
+def test_unknown_field_is_a_warning_and_duplicate_ids_an_error_under_strict():
     fp = load("v2_full")
     fp["pcf"]["pcfExcludingBiogenic"] = "2.65"  # v3-style spelling in a v2 footprint
     found = validate_footprints([fp, fp])
     assert ("pact-unknown-field", "/0/pcf/pcfExcludingBiogenic") in codes(found)
-    assert ("pact-duplicate-id", "/1/id") in errors(found)
+    assert ("pact-duplicate-id", "/1/id") in codes(found) and errors(found) == []
+    assert ("pact-duplicate-id", "/1/id") in errors(validate_footprints([fp, fp], strict=True))
 
 
 def test_missing_spec_version_is_inferred_and_reported():

@@ -48,7 +48,8 @@ def build_footprint(row: ProductRow, b: Basis, sheet: ProductSheet, spec: str,
         **common,
         "pcf": pcf,
     }
-    problems = [f for f in validate_one(fp, []) if str(f.severity) == "error"]
+    # strict: what we write must pass even the rules only the specification's prose states.
+    problems = [f for f in validate_one(fp, [], strict=True) if str(f.severity) == "error"]
     if problems:  # a sheet value PACT does not accept (a bad URN, a country name...)
         return None, found + [error(f.code, f"Not exported: {f.location.pointer}: {f.message}",
                                     sheet.loc(row, "product_id")) for f in problems]

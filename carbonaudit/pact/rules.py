@@ -4,8 +4,13 @@ The schemas (schemas/pact-v2.schema.json, pact-v3.schema.json) check shapes, typ
 URN/UUID/date-time formats and that decimals are written as decimal strings.  This module adds
 what needs arithmetic or several fields at once: the sign of decimal strings, ranges of
 percentages and DQRs written as decimals, reference and validity period order, data quality
-required from 2025 (v2), packaging, geography exclusivity, the v3 biogenic balance, unknown
-fields and duplicate ids.  Every finding carries the JSON pointer of the offending value.
+required from 2025 (v2), packaging, geography exclusivity, non-empty provider names, the v3
+biogenic balance, unknown fields and duplicate ids.  Every finding carries the JSON pointer of
+the offending value.
+
+Two kinds of rule: what the official schemas state (signed decimal types such as
+PositiveOrZeroDecimal) is an error; what only the specification's prose states is a warning
+quoting it, an error with `strict` (see `spec_text.py`).
 """
 
 from __future__ import annotations
@@ -14,12 +19,17 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from carbonaudit.findings import Finding, Location, error, warning
+from carbonaudit.pact.spec_text import breach
 from carbonaudit.schemas import load_schema, pointer
 
-# Sign constraints per version: field -> ">0", ">=0" or "<=0" (kg per declared unit etc.).
+# Sign constraints per version: field -> ">0", ">=0" or "<=0" (kg per declared unit etc.), as
+# the official schemas type them (PositiveNonZeroDecimal, PositiveOrZeroDecimal,
+# NegativeOrZeroDecimal).  productMassPerDeclaredUnit is a plain Decimal there (a negative
+# mass is a prose breach, below); technologicalCO2Removals is typed >= 0 in one v3 draft and
+# <= 0 by the sign convention of removals, so its sign is not checked.
 _SIGNS = {
     2: {
-        "unitaryProductAmount": ">0", "productMassPerDeclaredUnit": ">=0",
+        "unitaryProductAmount": ">0",
         "pCfExcludingBiogenic": ">=0", "fossilGhgEmissions": ">=0",
         "fossilCarbonContent": ">=0", "biogenicCarbonContent": ">=0",
         "dLucGhgEmissions": ">=0", "otherBiogenicGhgEmissions": ">=0",
@@ -27,7 +37,7 @@ _SIGNS = {
         "aircraftGhgEmissions": ">=0", "packagingGhgEmissions": ">=0",
     },
     3: {
-        "declaredUnitAmount": ">0", "productMassPerDeclaredUnit": ">=0",
+        "declaredUnitAmount": ">0",
         "fossilGhgEmissions": ">=0", "fossilCarbonContent": ">=0",
         **{k: ">=0" for k in (
             "biogenicCarbonContent", "recycledCarbonContent", "landUseChangeGhgEmissions",
@@ -37,16 +47,18 @@ _SIGNS = {
             "packagingBiogenicCarbonContent", "outboundLogisticsGhgEmissions",
             "ccuCarbonContent")},
         **{k: "<=0" for k in ("landManagementBiogenicCO2Removals", "biogenicCO2Uptake",
-                              "ccsTechnologicalCO2Capture", "technologicalCO2Removals")},
+                              "ccsTechnologicalCO2Capture")},
     },
 }
-# v3 writes percentages and DQRs as decimal strings, so their ranges are checked here.
-# v3 rates data quality from 1 to 5 ("MUST be between 1 and 5 inclusive"; its official
-# examples use 3.2 and 4.1); v2's schema keeps 1 to 3.
+# v3 writes percentages and DQRs as plain decimal strings (v2's schema types them as bounded
+# numbers), so only its prose bounds them: DQRs from 1 to 5 ("MUST be between 1 and 5
+# inclusive"; its official examples use 3.2 and 4.1), percentages from 0 to 100.
 _V3_RANGES = {
-    ("exemptedEmissionsPercent",): (0, 100), ("primaryDataShare",): (0, 100),
-    ("dqi", "technologicalDQR"): (1, 5), ("dqi", "geographicalDQR"): (1, 5),
-    ("dqi", "temporalDQR"): (1, 5),
+    ("exemptedEmissionsPercent",): (0, 100, "exempted-percent"),
+    ("primaryDataShare",): (0, 100, "primary-data-share"),
+    ("dqi", "technologicalDQR"): (1, 5, "v3-dqr-range"),
+    ("dqi", "geographicalDQR"): (1, 5, "v3-dqr-range"),
+    ("dqi", "temporalDQR"): (1, 5, "v3-dqr-range"),
 }
 _GEOGRAPHY = ("geographyRegionOrSubregion", "geographyCountry", "geographyCountrySubdivision")
 _DQ_FROM = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)  # v2: both primaryDataShare and dqi from 2025
@@ -55,12 +67,17 @@ _SIGN_CODE = {">0": "pact-not-positive", ">=0": "pact-negative-value",
               "<=0": "pact-positive-value"}
 
 
-def check_footprint(fp: dict, major: int, base: list, file: str | None = None) -> list[Finding]:
-    """Every rule finding for one footprint; `base` is its JSON path inside the document."""
+def check_footprint(fp: dict, major: int, base: list, file: str | None = None, *,
+                    strict: bool = False) -> list[Finding]:
+    """Every rule finding for one footprint; `base` is its JSON path inside the document.
+
+    `strict` makes the prose rules errors instead of warnings.
+    """
     pcf = fp.get("pcf") if isinstance(fp.get("pcf"), dict) else {}
-    ptr = _Pointer(base, file)
+    ptr = _Pointer(base, file, strict)
     found = _unknown_fields(fp, pcf, major, ptr)
     found += _signs(pcf, major, ptr)
+    found += _mass(pcf, ptr)
     if major == 3:
         found += _ranges(pcf, ptr)
         found += _biogenic_balance(pcf, ptr)
@@ -70,13 +87,18 @@ def check_footprint(fp: dict, major: int, base: list, file: str | None = None) -
                            "pact-period-order", "reference period", ptr)
     found += _period_order(fp, (), "validityPeriodStart", "validityPeriodEnd",
                            "pact-validity-order", "validity period", ptr)
-    found += _packaging(pcf, ptr)
+    found += _packaging(pcf, major, ptr)
     found += _geography(pcf, major, ptr)
+    found += _provider_name(pcf, major, ptr)
     return found
 
 
-def duplicate_ids(items: list, base: list, file: str | None = None) -> list[Finding]:
-    """The same footprint id twice in one document makes one of them unreachable."""
+def duplicate_ids(items: list, base: list, file: str | None = None, *,
+                  strict: bool = False) -> list[tuple[int, Finding]]:
+    """(index, finding) for each footprint whose id an earlier one of the document has.
+
+    The same id twice makes one of them unreachable by GetFootprint.
+    """
     seen: dict[str, int] = {}
     found = []
     for i, fp in enumerate(items):
@@ -84,18 +106,22 @@ def duplicate_ids(items: list, base: list, file: str | None = None) -> list[Find
         if not isinstance(fid, str):
             continue
         if fid in seen:
-            found.append(error("pact-duplicate-id", f"Footprint id {fid} is also used by footprint "
-                               f"{seen[fid]}; every footprint needs its own id.",
-                               Location(file=file, pointer=pointer([*base, i, "id"]))))
+            found.append((i, breach(
+                "pact-duplicate-id", f"Footprint id {fid} is also used by footprint "
+                f"{seen[fid]}; every footprint needs its own id.", "unique-id",
+                Location(file=file, pointer=pointer([*base, i, "id"])), strict)))
         else:
             seen[fid] = i
     return found
 
 
 class _Pointer:
-    def __init__(self, base: list, file: str | None) -> None:
+    """Where the footprint sits (JSON path, file) and whether prose rules are errors."""
+
+    def __init__(self, base: list, file: str | None, strict: bool = False) -> None:
         self.base = base
         self.file = file
+        self.strict = strict
 
     def at(self, *path) -> Location:
         return Location(file=self.file, pointer=pointer([*self.base, *path]) or "/")
@@ -154,17 +180,27 @@ def _signs(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
     return found
 
 
+def _mass(pcf: dict, ptr: _Pointer) -> list[Finding]:
+    value = decimal_value(pcf.get("productMassPerDeclaredUnit"))
+    if value is None or value >= 0:
+        return []
+    return [breach("pact-negative-value", "productMassPerDeclaredUnit must be zero or "
+                   f"positive; it is '{pcf['productMassPerDeclaredUnit']}'.", "mass",
+                   ptr.at("pcf", "productMassPerDeclaredUnit"), ptr.strict)]
+
+
 def _ranges(pcf: dict, ptr: _Pointer) -> list[Finding]:
     found = []
-    for path, (low, high) in _V3_RANGES.items():
+    for path, (low, high, rule) in _V3_RANGES.items():
         obj = pcf
         for key in path[:-1]:
             obj = obj.get(key) if isinstance(obj, dict) else None
         raw = obj.get(path[-1]) if isinstance(obj, dict) else None
         value = decimal_value(raw)
         if value is not None and not low <= value <= high:
-            found.append(error("pact-out-of-range", f"{'.'.join(path)} must be between {low} "
-                               f"and {high}; it is '{raw}'.", ptr.at("pcf", *path)))
+            found.append(breach("pact-out-of-range", f"{'.'.join(path)} must be between "
+                                f"{low} and {high}; it is '{raw}'.", rule,
+                                ptr.at("pcf", *path), ptr.strict))
     return found
 
 
@@ -201,14 +237,15 @@ def _includes_2025_or_later(pcf: dict) -> bool:
 def _data_quality_v2(pcf: dict, ptr: _Pointer) -> list[Finding]:
     has_share, has_dqi = "primaryDataShare" in pcf, "dqi" in pcf
     if _includes_2025_or_later(pcf):
-        return [error("pact-data-quality-required",
-                      f"{name} is required when the reference period includes 2025 or later "
-                      "(PACT v2: primaryDataShare and dqi both from 2025).", ptr.at("pcf", name))
+        return [breach("pact-data-quality-required",
+                       f"{name} is missing; PACT v2 asks for both primaryDataShare and dqi "
+                       "when the reference period includes 2025 or later.",
+                       "v2-data-quality-2025", ptr.at("pcf", name), ptr.strict)
                 for name, present in (("primaryDataShare", has_share), ("dqi", has_dqi))
                 if not present]
     if not has_share and not has_dqi:
-        return [error("pact-data-quality-required", "At least one of primaryDataShare and dqi "
-                      "is required.", ptr.at("pcf"))]
+        return [breach("pact-data-quality-required", "Neither primaryDataShare nor dqi is "
+                       "given.", "v2-data-quality-before-2025", ptr.at("pcf"), ptr.strict)]
     return []
 
 
@@ -217,38 +254,58 @@ def _period_order(obj: dict, path: tuple, start_key: str, end_key: str, code: st
     start, end = parse_datetime(obj.get(start_key)), parse_datetime(obj.get(end_key))
     if start is None or end is None or end > start:
         return []
-    return [error(code, f"The {what} ends ({obj[end_key]}) before or when it starts "
-                  f"({obj[start_key]}); {end_key} must be after {start_key}.",
-                  ptr.at(*path, end_key))]
+    rule = "validity-period" if code == "pact-validity-order" else "reference-period"
+    return [breach(code, f"The {what} ends ({obj[end_key]}) before or when it starts "
+                   f"({obj[start_key]}); {end_key} must be after {start_key}.", rule,
+                   ptr.at(*path, end_key), ptr.strict)]
 
 
-def _packaging(pcf: dict, ptr: _Pointer) -> list[Finding]:
+def _packaging(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
     if pcf.get("packagingEmissionsIncluded") is False and "packagingGhgEmissions" in pcf:
-        return [error("pact-packaging-not-included", "packagingGhgEmissions must be left out "
-                      "when packagingEmissionsIncluded is false.",
-                      ptr.at("pcf", "packagingGhgEmissions"))]
+        return [breach("pact-packaging-not-included", "packagingGhgEmissions must be left "
+                       "out when packagingEmissionsIncluded is false.", f"v{major}-packaging",
+                       ptr.at("pcf", "packagingGhgEmissions"), ptr.strict)]
     return []
 
 
-def _geography(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
-    given = [k for k in _GEOGRAPHY if k in pcf]
-    if major == 2 and len(given) > 1:
-        return [error("pact-geography-conflict", f"Give only one of {', '.join(_GEOGRAPHY)}; "
-                      f"this footprint has {' and '.join(given)}.", ptr.at("pcf", given[1]))]
-    if major == 2:
+def _provider_name(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
+    # v2 requires the field (its schema: a string), v3 makes it optional; both call it
+    # non-empty in prose only.  The official v2 examples send "" next to assurance: false.
+    key = "assurance" if major == 2 else "verification"
+    block = pcf.get(key)
+    name = block.get("providerName") if isinstance(block, dict) else None
+    if not isinstance(name, str) or name.strip():
         return []
-    # v3's text says the same (one granularity, the other two undefined), but its OpenAPI
-    # leaves that rule commented out and its official examples 1-3 give all three: a
-    # warning, so such files still pass.  Combined fields must at least agree.
+    return [breach("pact-provider-name-empty", f"{key}.providerName is empty; name the "
+                   f"independent third party, or leave the {key} out when there was none.",
+                   f"v{major}-provider-name", ptr.at("pcf", key, "providerName"), ptr.strict)]
+
+
+_GRANULARITY = dict(zip(_GEOGRAPHY, ("geography-region", "geography-country",
+                                       "geography-subdivision"), strict=True))
+
+
+def _geography(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
+    # Both versions' text allows one granularity (the other two undefined), but both
+    # OpenAPIs leave that rule commented out and the v3 examples 1-3 give all three: a
+    # prose rule.  v2 names it a conflict, v3 (which combines fields in its own examples)
+    # keeps its milder pact-geography-combined.  Combined fields must at least agree.
+    given = [k for k in _GEOGRAPHY if k in pcf]
     found = []
-    if len(given) > 1:
-        found.append(warning(
+    if len(given) > 1 and major == 2:
+        found.append(breach("pact-geography-conflict", f"Give only one of "
+                            f"{', '.join(_GEOGRAPHY)}; this footprint has "
+                            f"{' and '.join(given)}.", _GRANULARITY[given[-1]],
+                            ptr.at("pcf", given[1]), ptr.strict))
+    elif len(given) > 1:
+        found.append(breach(
             "pact-geography-combined", f"PACT v3 defines one geographic granularity per "
             f"footprint; this one has {' and '.join(given)}. Keep only the most specific one "
-            "unless the recipient accepts combined fields.", ptr.at("pcf", given[1])))
+            "unless the recipient accepts combined fields.", _GRANULARITY[given[-1]],
+            ptr.at("pcf", given[1]), ptr.strict))
     country, sub = pcf.get("geographyCountry"), pcf.get("geographyCountrySubdivision")
     if isinstance(country, str) and isinstance(sub, str) and not sub.startswith(f"{country}-"):
-        found.append(error("pact-geography-conflict", f"geographyCountrySubdivision {sub} is "
-                           f"not in geographyCountry {country}.",
-                           ptr.at("pcf", "geographyCountrySubdivision")))
+        found.append(breach("pact-geography-conflict", f"geographyCountrySubdivision {sub} "
+                            f"is not in geographyCountry {country}.", "subdivision-code",
+                            ptr.at("pcf", "geographyCountrySubdivision"), ptr.strict))
     return found

@@ -1,19 +1,31 @@
 """Offline validation of PACT ProductFootprint documents (v2.x and v3.0.x).
 
-A document may be one footprint, an array of them, or an API response `{"data": [...]}`.
+A document may be one footprint, an array of them, an API response `{"data": [...]}` or
+`{"data": {...}}`, or a RequestFulfilled event (`{"type": ..., "data": {"pfs": [...]}}`).
 Each footprint is checked against our own schema for its major version (chosen from
 `specVersion`) and then against the cross-field rules in `rules.py`.  Findings carry the JSON
 pointer of the value concerned (`/data/0/pcf/declaredUnitAmount`); codes are `pact-...`.
+A document valid under the official PACT schemas passes by default: rules only the
+specification's prose states are warnings, errors with `strict`.  NaN or Infinity anywhere
+(Python's json module reads them) is always an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 
 from carbonaudit.errors import InputUnreadable
-from carbonaudit.findings import Finding, Location, ValidationReport, error, warning
+from carbonaudit.findings import (
+    Finding,
+    Location,
+    ValidationReport,
+    error,
+    has_errors,
+    warning,
+)
 from carbonaudit.pact.rules import check_footprint, duplicate_ids
 from carbonaudit.schemas import pointer, validator
 
@@ -27,28 +39,90 @@ _KEYWORD_CODES = {
 _READ_LIMIT = 64 * 1024
 
 
-def validate_footprints(doc: object, file: str | None = None) -> list[Finding]:
-    """Every schema and rule finding of a PACT document (single, array or `{"data": [...]}`)."""
+def validate_footprints(doc: object, file: str | None = None, *,
+                        strict: bool = False) -> list[Finding]:
+    """Every schema and rule finding of a PACT document (see the module docstring).
+
+    `strict` makes the rules that only the specification's prose states errors.
+    """
+    return check_document(doc, file, strict=strict)[0]
+
+
+def check_document(doc: object, file: str | None = None, *, strict: bool = False,
+                   ) -> tuple[list[Finding], int, int]:
+    """(findings, footprints in the document, footprints with at least one error)."""
+    found = non_finite_findings(doc, file)
     items, base, problem = _footprints(doc, file)
     if problem is not None:
-        return [problem]
+        return [*found, problem], 0, 0
     if not isinstance(items, list):  # a lone footprint, at `base`
-        return validate_one(items, base, file)
+        one = found + validate_one(items, base, file, strict=strict)
+        return one, 1, int(has_errors(one))
     if not items:  # valid JSON, but nothing for a recipient to use
-        return [warning("pact-no-footprints", "The document holds no ProductFootprint.",
-                        Location(file=file, pointer=pointer(base) or "/"))]
-    found = duplicate_ids(items, base, file)
+        return [*found, warning("pact-no-footprints", "The document holds no "
+                                "ProductFootprint.", Location(file=file,
+                                                              pointer=pointer(base) or "/"))], 0, 0
+    failing = {_index_under(f, base) for f in found} - {None}
+    for i, f in duplicate_ids(items, base, file, strict=strict):
+        found.append(f)
+        if str(f.severity) == "error":
+            failing.add(i)
     for i, fp in enumerate(items):
-        found += validate_one(fp, [*base, i], file)
-    return found
+        one = validate_one(fp, [*base, i], file, strict=strict)
+        found += one
+        if i not in failing and has_errors(one):
+            failing.add(i)
+    return found, len(items), len(failing)
 
 
 def footprint_count(doc: object) -> int:
+    """How many footprints the document holds (0 when it is not a PACT document)."""
     items, _, problem = _footprints(doc, None)
     return 0 if problem is not None else len(items) if isinstance(items, list) else 1
 
 
-def validate_one(fp: object, path: list, file: str | None = None) -> list[Finding]:
+def non_finite_findings(doc: object, file: str | None = None) -> list[Finding]:
+    """`pact-not-finite` at every NaN or Infinity: JSON has no such number, so no recipient
+    can read it, and a footprint of NaN kg is no footprint."""
+    try:
+        json.dumps(doc, allow_nan=False)  # one pass in C; the walk below only on failure
+        return []
+    except ValueError:
+        pass
+    except (TypeError, RecursionError):  # not JSON data, or nested too deep to walk
+        return []
+    return [error("pact-not-finite", f"{_NON_FINITE_TEXT.get(str(x), x)} is not a number a "
+                  "PACT document can hold; give a finite value.",
+                  Location(file=file, pointer=pointer(path) or "/"))
+            for path, x in _non_finite(doc, [])]
+
+
+_NON_FINITE_TEXT = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _non_finite(node: object, path: list) -> list[tuple[list, float]]:
+    if isinstance(node, float):
+        return [] if math.isfinite(node) else [(path, node)]
+    if isinstance(node, dict):
+        return [hit for k, v in node.items() for hit in _non_finite(v, [*path, k])]
+    if isinstance(node, list):
+        return [hit for i, v in enumerate(node) for hit in _non_finite(v, [*path, i])]
+    return []
+
+
+def _index_under(f: Finding, base: list) -> int | None:
+    """The footprint index of an error finding under the document's footprint list."""
+    if str(f.severity) != "error" or f.location.pointer is None:
+        return None
+    parts = f.location.pointer.split("/")[1:]
+    head = [str(p) for p in base]
+    if parts[:len(head)] != head or len(parts) <= len(head):
+        return None
+    return int(parts[len(head)]) if parts[len(head)].isdigit() else None
+
+
+def validate_one(fp: object, path: list, file: str | None = None, *,
+                 strict: bool = False) -> list[Finding]:
     """Findings of one footprint at JSON path `path` of its document."""
     if not isinstance(fp, dict):
         return [error("pact-not-an-object", "A ProductFootprint must be a JSON object.",
@@ -61,7 +135,7 @@ def validate_one(fp: object, path: list, file: str | None = None) -> list[Findin
                       "3.0.y); the footprint was not checked further.",
                       Location(file=file, pointer=pointer([*path, "specVersion"])))]
     found = _schema_findings(fp, major, path, file)
-    return found + check_footprint(fp, major, path, file)
+    return found + check_footprint(fp, major, path, file, strict=strict)
 
 
 def spec_major(fp: dict) -> int | None:
@@ -84,6 +158,8 @@ def _footprints(doc: object, file: str | None) -> tuple[object, list, Finding | 
         return doc, [], None
     if isinstance(doc, dict) and "data" in doc and "pcf" not in doc:
         data = doc["data"]
+        if isinstance(data, dict) and isinstance(data.get("pfs"), list) and "pcf" not in data:
+            return data["pfs"], ["data", "pfs"], None  # a RequestFulfilled event
         if isinstance(data, list | dict):  # GET /footprints/{id} answers {"data": footprint}
             return data, ["data"], None
     if isinstance(doc, dict) and ("pcf" in doc or "specVersion" in doc):
@@ -91,7 +167,8 @@ def _footprints(doc: object, file: str | None) -> tuple[object, list, Finding | 
     return None, [], error(
         "pact-not-a-footprint-document",
         "This is not a PACT document: expected a ProductFootprint object, an array of them, "
-        "or an API response {\"data\": [...]}.", Location(file=file, pointer="/"))
+        "an API response {\"data\": [...]} or an event {\"data\": {\"pfs\": [...]}}.",
+        Location(file=file, pointer="/"))
 
 
 def _schema_findings(fp: dict, major: int, path: list, file: str | None) -> list[Finding]:
@@ -139,38 +216,20 @@ class PactKind:
         findings: list[Finding] = []
         inputs = []
         total = failing = 0
+        strict = bool(context.get("strict", False))
         for p in paths:
             doc, digest, problem = load_json(p)
             inputs.append({"path": str(p), "sha256": digest})
             if problem is not None:
                 findings.append(problem)
                 continue
-            found = validate_footprints(doc, str(p))
+            found, count, bad = check_document(doc, str(p), strict=strict)
             findings += found
-            count = footprint_count(doc)
             total += count
-            # A document that holds no footprint (not a PACT document) fails none of them.
-            failing += min(count, len(_failing(found)))
+            failing += bad
         return ValidationReport(self.name, findings, {"footprints": total, "passing":
                                                       total - failing, "failing": failing},
                                 inputs)
-
-
-def _failing(found: list[Finding]) -> set[str]:
-    """Pointers of footprints with at least one error ("/data/3" from "/data/3/pcf/x")."""
-    out = set()
-    for f in found:
-        if str(f.severity) != "error" or not f.location.pointer:
-            continue
-        parts = f.location.pointer.split("/")
-        # "/data/3/..." -> /data/3; "/3/..." -> /3; "/pcf/..." (single footprint) -> "".
-        if len(parts) > 2 and parts[1] == "data" and parts[2].isdigit():
-            out.add("/".join(parts[:3]))
-        elif len(parts) > 1 and parts[1].isdigit():
-            out.add("/".join(parts[:2]))
-        else:
-            out.add("")
-    return out
 
 
 def load_json(path: Path) -> tuple[object, str, Finding | None]:
