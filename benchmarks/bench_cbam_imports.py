@@ -17,7 +17,8 @@ from pathlib import Path
 
 from carbonaudit.cbam import reference
 from carbonaudit.cbam.defaults import load_defaults, lookup
-from carbonaudit.cbam.imports import ImportLine, ImportsData, assess_imports, read_imports
+from carbonaudit.cbam.imports import assess_imports
+from carbonaudit.cbam.imports_reader import ImportLine, ImportsData, read_imports
 
 # (cn8, country, actual total SEE or None): defaults, fallbacks, actual values, electricity.
 PATTERN = (

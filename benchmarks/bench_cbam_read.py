@@ -67,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     from carbonaudit.cbam.fill import fill_template
     from carbonaudit.cbam.official import read_official
-    from carbonaudit.cbam.workbook import read_installation_workbook
+    from carbonaudit.cbam.workbook_reader import read_installation_workbook
 
     sample = _sample()
     with tempfile.TemporaryDirectory() as tmp:

@@ -16,15 +16,13 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from carbonaudit.cbam.benchmarks import cbam_factor_pct
 from carbonaudit.cbam.defaults import load_defaults
-from carbonaudit.cbam.imports import (
-    COLUMNS,
-    assess_imports,
-    cbam_factor_pct,
-    read_imports,
-    write_imports_results,
-    write_imports_template,
-)
+from carbonaudit.cbam.imports import assess_imports
+from carbonaudit.cbam.imports_columns import COLUMNS
+from carbonaudit.cbam.imports_reader import read_imports
+from carbonaudit.cbam.imports_results import write_imports_results
+from carbonaudit.cbam.imports_template import write_imports_template
 from carbonaudit.errors import UsageError
 from carbonaudit.findings import Severity
 

@@ -18,11 +18,8 @@ from carbonaudit.cbam.fill import default_template, patch_package
 from carbonaudit.cbam.model import Installation
 from carbonaudit.cbam.official import read_official
 from carbonaudit.cbam.read import read_installation
-from carbonaudit.cbam.workbook import (
-    read_installation_workbook,
-    write_installation_template,
-    write_installation_workbook,
-)
+from carbonaudit.cbam.workbook import write_installation_template, write_installation_workbook
+from carbonaudit.cbam.workbook_reader import read_installation_workbook
 from carbonaudit.errors import InputUnreadable
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -38,9 +38,11 @@ from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from carbonaudit.cbam import official as o
 from carbonaudit.cbam import reference
+from carbonaudit.cbam import template_layout as layout
+from carbonaudit.cbam.cells import Cells, col_index, load_sheets, shift, split_cell
 from carbonaudit.cbam.model import GoodCategory, Installation, Precursor, Process
+from carbonaudit.cbam.reference import fold
 from carbonaudit.findings import Finding, Location, warning
 from carbonaudit.ingest.xlsx_safety import check_workbook, sheet_part
 from carbonaudit.outputs import atomic_write
@@ -84,29 +86,29 @@ class _Spelling:
     def good(self, name: str | None) -> str | None:
         if not name:
             return None
-        return self.goods.get(o.fold(name), name)
+        return self.goods.get(fold(name), name)
 
 
 @cache
 def _spelling(template: str) -> _Spelling:
-    sheets = o.load_sheets(Path(template), template,
+    sheets = load_sheets(Path(template), template,
                            ("Parameters_Constants", "c_CodeLists", "Summary_Products"))
-    cells = o.Cells(Path(template), template, sheets)
+    cells = Cells(Path(template), template, sheets)
     goods = {}
     for row in range(89, 107):
         name = cells.raw("Parameters_Constants", f"A{row}")
         if isinstance(name, str):
-            goods[o.fold(name)] = name
+            goods[fold(name)] = name
     countries = {}
     for row in range(11, 278):
         code, name = cells.text("c_CodeLists", f"F{row}"), cells.raw("c_CodeLists", f"G{row}")
         if code and isinstance(name, str):
             countries[code.upper()] = name
     qualifying = {}
-    for col in o.QUALIFYING_COLS:
+    for col in layout.QUALIFYING_COLS:
         label = cells.text("Summary_Products", f"{col}8")
         if label:
-            qualifying[o.fold(label)] = col
+            qualifying[fold(label)] = col
     return _Spelling(goods, countries, qualifying)
 
 
@@ -123,9 +125,9 @@ def build_edits(inst: Installation, spell: _Spelling, findings: list[Finding],
 
     _site_edits(inst, spell, put, findings, shown)
     _goods_edits(goods_for(inst), spell, put, findings, shown)
-    processes = _limit(inst.processes, len(o.PROCESS_ROWS), "production processes",
+    processes = _limit(inst.processes, len(layout.PROCESS_ROWS), "production processes",
                        findings, shown)
-    precursors = _limit(inst.precursors, len(o.PRECURSOR_ROWS), "purchased precursors",
+    precursors = _limit(inst.precursors, len(layout.PRECURSOR_ROWS), "purchased precursors",
                         findings, shown)
     for n, proc in enumerate(processes, start=1):
         _process_edits(n, proc, processes, spell, put, findings, shown)
@@ -159,25 +161,25 @@ def goods_from_processes(processes: list[Process]) -> list[GoodCategory]:
         routes = goods.setdefault(proc.good, [])
         known = reference.goods()[proc.good].routes if proc.good in reference.goods() else ()
         for route in proc.production:
-            if route in known and route != o.ALL_ROUTES and route not in routes:
+            if route in known and route != layout.ALL_ROUTES and route not in routes:
                 routes.append(route)
     return [GoodCategory(f"G{i}", g, r) for i, (g, r) in enumerate(goods.items(), start=1)]
 
 
 def _site_edits(inst, spell, put, findings, shown) -> None:
     site, sheet = inst.site, "A_InstData"
-    for name, ref in o.SITE_CELLS.items():
+    for name, ref in layout.SITE_CELLS.items():
         value = getattr(site, name)
         if name == "country":
             value = _country_name(value, spell, findings, Location(shown, sheet, ref))
         put(sheet, ref, value)
-    for name, ref in o.VERIFIER_CELLS.items():
+    for name, ref in layout.VERIFIER_CELLS.items():
         value = getattr(site.verifier, name)
         if name == "country" and value and value.upper() in spell.countries:
             value = spell.countries[value.upper()]
         put(sheet, ref, value)
     dq, sheet = inst.data_quality, "C_Emissions&Energy"
-    for name, ref in o.DQ_CELLS.items():
+    for name, ref in layout.DQ_CELLS.items():
         put(sheet, ref, getattr(dq, name))
 
 
@@ -197,42 +199,42 @@ def _country_name(code: str | None, spell: _Spelling, findings: list[Finding],
 
 def _goods_edits(goods, spell, put, findings, shown) -> None:
     sheet = "A_InstData"
-    goods = _limit(goods, len(o.GOOD_ROWS), "goods categories", findings, shown)
-    for good, row in zip(goods, o.GOOD_ROWS, strict=False):
+    goods = _limit(goods, len(layout.GOOD_ROWS), "goods categories", findings, shown)
+    for good, row in zip(goods, layout.GOOD_ROWS, strict=False):
         put(sheet, f"E{row}", spell.good(good.category))
-        routes = [r for r in good.routes if r != o.ALL_ROUTES]
-        for col, route in zip(o.ROUTE_COLS_GOOD, routes, strict=False):
+        routes = [r for r in good.routes if r != layout.ALL_ROUTES]
+        for col, route in zip(layout.ROUTE_COLS_GOOD, routes, strict=False):
             put(sheet, f"{col}{row}", route)
 
 
 def _process_edits(n, proc: Process, processes, spell, put, findings, shown) -> None:
-    row = o.PROCESS_ROWS[n - 1]
+    row = layout.PROCESS_ROWS[n - 1]
     put("A_InstData", f"E{row}", spell.good(proc.good))
-    for col, good in zip(o.INCLUDED_COLS, proc.included, strict=False):
-        put("A_InstData", f"{col}{row}", good if good == o.ONLY_DIRECT else spell.good(good))
+    for col, good in zip(layout.INCLUDED_COLS, proc.included, strict=False):
+        put("A_InstData", f"{col}{row}", good if good == layout.ONLY_DIRECT else spell.good(good))
     put("A_InstData", f"L{row}", proc.name)
-    sheet, offset = "D_Processes", o.PROCESS_STRIDE * (n - 1)
-    where = Location(shown, sheet, f"L{o.PROCESS_PRODUCTION_ROW + offset}")
-    _route_edits(proc.production, proc.good, o.PROCESS_PRODUCTION_ROW + offset, sheet, put,
+    sheet, offset = "D_Processes", layout.PROCESS_STRIDE * (n - 1)
+    where = Location(shown, sheet, f"L{layout.PROCESS_PRODUCTION_ROW + offset}")
+    _route_edits(proc.production, proc.good, layout.PROCESS_PRODUCTION_ROW + offset, sheet, put,
                  findings, where, proc.name)
-    names = {o.fold(p.name): i for i, p in enumerate(processes, start=1)}
-    others = o.other_process_ids(n)
+    names = {fold(p.name): i for i, p in enumerate(processes, start=1)}
+    others = layout.other_process_ids(n)
     for target, qty in proc.consumed_in.items():
-        k = names.get(o.fold(target))
+        k = names.get(fold(target))
         if k is None or k == n:
             findings.append(_unknown_process(target, proc.name, shown, sheet,
-                                             f"L{o.PROCESS_CONSUMED_ROW + offset}"))
+                                             f"L{layout.PROCESS_CONSUMED_ROW + offset}"))
             continue
-        put(sheet, f"L{o.PROCESS_CONSUMED_ROW + offset + others.index(k)}", qty)
-    for name, ref in o.PROCESS_CELLS.items():
-        put(sheet, o.shift(ref, offset), getattr(proc, name))
+        put(sheet, f"L{layout.PROCESS_CONSUMED_ROW + offset + others.index(k)}", qty)
+    for name, ref in layout.PROCESS_CELLS.items():
+        put(sheet, shift(ref, offset), getattr(proc, name))
 
 
 def _route_edits(quantities: dict, good: str | None, first_row: int, sheet: str, put,
                  findings: list[Finding], where: Location, owner: str) -> None:
     routes = reference.goods()[good].routes if good in reference.goods() else ()
     for route, qty in quantities.items():
-        index = next((i for i, r in enumerate(routes) if o.fold(r) == o.fold(route)), None)
+        index = next((i for i, r in enumerate(routes) if fold(r) == fold(route)), None)
         if index is None and len(routes) == 1:
             index = 0  # a single-route good: whatever the route is called, it is that one
         if index is None:
@@ -251,59 +253,59 @@ def _unknown_process(target: str, owner: str, shown: str, sheet: str, ref: str) 
 
 
 def _precursor_edits(k, prec: Precursor, processes, spell, put, findings, shown) -> None:
-    row = o.PRECURSOR_ROWS[k - 1]
+    row = layout.PRECURSOR_ROWS[k - 1]
     put("A_InstData", f"E{row}", spell.good(prec.good))
     put("A_InstData", f"F{row}", prec.country)
-    for col, route in zip(o.ROUTE_COLS_PRECURSOR, prec.routes, strict=False):
+    for col, route in zip(layout.ROUTE_COLS_PRECURSOR, prec.routes, strict=False):
         put("A_InstData", f"{col}{row}", route)
     put("A_InstData", f"L{row}", prec.name)
-    sheet, offset = "E_PurchPrec", o.PRECURSOR_STRIDE * (k - 1)
-    where = Location(shown, sheet, f"L{o.PRECURSOR_PURCHASED_ROW + offset}")
-    _route_edits(prec.purchased, prec.good, o.PRECURSOR_PURCHASED_ROW + offset, sheet, put,
+    sheet, offset = "E_PurchPrec", layout.PRECURSOR_STRIDE * (k - 1)
+    where = Location(shown, sheet, f"L{layout.PRECURSOR_PURCHASED_ROW + offset}")
+    _route_edits(prec.purchased, prec.good, layout.PRECURSOR_PURCHASED_ROW + offset, sheet, put,
                  findings, where, prec.name)
-    names = {o.fold(p.name): i for i, p in enumerate(processes)}
+    names = {fold(p.name): i for i, p in enumerate(processes)}
     for target, qty in prec.consumed_in.items():
-        j = names.get(o.fold(target))
+        j = names.get(fold(target))
         if j is None:
             findings.append(_unknown_process(target, prec.name, shown, sheet,
-                                             f"L{o.PRECURSOR_CONSUMED_ROW + offset}"))
+                                             f"L{layout.PRECURSOR_CONSUMED_ROW + offset}"))
             continue
-        put(sheet, f"L{o.PRECURSOR_CONSUMED_ROW + offset + j}", qty)
-    for name, ref in o.PRECURSOR_CELLS.items():
-        put(sheet, o.shift(ref, offset), getattr(prec, name))
+        put(sheet, f"L{layout.PRECURSOR_CONSUMED_ROW + offset + j}", qty)
+    for name, ref in layout.PRECURSOR_CELLS.items():
+        put(sheet, shift(ref, offset), getattr(prec, name))
 
 
 def _emission_edits(inst: Installation, put, findings, shown) -> None:
     sheet = "B_EmInst"
-    methods = {v: k for k, v in o.METHOD_SPELLING.items()}
-    pfc_methods = {v: k for k, v in o.PFC_SPELLING.items()}
-    streams = _limit(inst.streams, len(o.STREAM_ROWS), "source streams", findings, shown)
-    for stream, row in zip(streams, o.STREAM_ROWS, strict=False):
-        for name, col in o.STREAM_COLS.items():
+    methods = {v: k for k, v in layout.METHOD_SPELLING.items()}
+    pfc_methods = {v: k for k, v in layout.PFC_SPELLING.items()}
+    streams = _limit(inst.streams, len(layout.STREAM_ROWS), "source streams", findings, shown)
+    for stream, row in zip(streams, layout.STREAM_ROWS, strict=False):
+        for name, col in layout.STREAM_COLS.items():
             value = getattr(stream, name)
             put(sheet, f"{col}{row}", methods.get(value, value) if name == "method" else value)
-    pfc = _limit(inst.pfc, len(o.PFC_ROWS), "PFC sources", findings, shown)
-    for source, row in zip(pfc, o.PFC_ROWS, strict=False):
-        for name, col in o.PFC_COLS.items():
+    pfc = _limit(inst.pfc, len(layout.PFC_ROWS), "PFC sources", findings, shown)
+    for source, row in zip(pfc, layout.PFC_ROWS, strict=False):
+        for name, col in layout.PFC_COLS.items():
             value = getattr(source, name)
             put(sheet, f"{col}{row}", pfc_methods.get(value, value) if name == "method"
                 else value)
-    cems = _limit(inst.cems, len(o.CEMS_ROWS), "CEMS sources", findings, shown)
-    for source, row in zip(cems, o.CEMS_ROWS, strict=False):
-        for name, col in o.CEMS_COLS.items():
+    cems = _limit(inst.cems, len(layout.CEMS_ROWS), "CEMS sources", findings, shown)
+    for source, row in zip(cems, layout.CEMS_ROWS, strict=False):
+        for name, col in layout.CEMS_COLS.items():
             put(sheet, f"{col}{row}", getattr(source, name))
 
 
 def _product_edits(inst: Installation, spell: _Spelling, put, findings, shown) -> None:
     sheet = "Summary_Products"
-    products = _limit(inst.products, len(o.PRODUCT_ROWS), "products", findings, shown)
-    for product, row in zip(products, o.PRODUCT_ROWS, strict=False):
+    products = _limit(inst.products, len(layout.PRODUCT_ROWS), "products", findings, shown)
+    for product, row in zip(products, layout.PRODUCT_ROWS, strict=False):
         put(sheet, f"D{row}", product.process or None)
         put(sheet, f"F{row}", product.cn_code)
         put(sheet, f"H{row}", product.name)
         for label, value in product.qualifying.items():
-            col = spell.qualifying.get(o.fold(label))
-            if col is None and label in o.QUALIFYING_COLS:
+            col = spell.qualifying.get(fold(label))
+            if col is None and label in layout.QUALIFYING_COLS:
                 col = label
             if col is None:
                 findings.append(warning(
@@ -313,7 +315,7 @@ def _product_edits(inst: Installation, spell: _Spelling, put, findings, shown) -
                 continue
             put(sheet, f"{col}{row}", value)
         if product.carbon_price:
-            for name, col in o.CARBON_PRICE_COLS.items():
+            for name, col in layout.CARBON_PRICE_COLS.items():
                 put(sheet, f"{col}{row}", getattr(product.carbon_price, name))
 
 
@@ -374,7 +376,7 @@ def patch_sheet(xml: bytes, cells: dict[str, object], findings: list[Finding],
         return cell_xml(ref, value, style.group(1).decode() if style else None)
 
     xml = _CELL_EL.sub(replace, xml)
-    for ref, value in sorted(pending.items(), key=lambda kv: o.split_cell(kv[0])[::-1]):
+    for ref, value in sorted(pending.items(), key=lambda kv: split_cell(kv[0])[::-1]):
         xml = _insert_cell(xml, ref, cell_xml(ref, value, None))
     return xml
 
@@ -397,7 +399,7 @@ def cell_xml(ref: str, value: object, style: str | None) -> bytes:
 
 def _insert_cell(xml: bytes, ref: str, cell: bytes) -> bytes:
     """Add a cell the template never stored (rare: input cells normally exist, styled)."""
-    col, row = o.split_cell(ref)
+    col, row = split_cell(ref)
     m = re.search(rb'<row\b[^>]*?\br="%d"[^>]*?(/?)>' % row, xml)
     if m:
         open_tag = re.sub(rb'\s*spans="[^"]*"', b"", m.group(0))  # spans would be stale
@@ -407,7 +409,7 @@ def _insert_cell(xml: bytes, ref: str, cell: bytes) -> bytes:
         body = xml[m.end():end]
         at = len(body)
         for c in _CELL_EL.finditer(body):
-            if o.col_index(o.split_cell(c.group(1).decode())[0]) > o.col_index(col):
+            if col_index(split_cell(c.group(1).decode())[0]) > col_index(col):
                 at = c.start()
                 break
         return xml[:m.start()] + open_tag + body[:at] + cell + body[at:] + xml[end:]

@@ -43,299 +43,56 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from carbonaudit.cbam import reference
+from carbonaudit.cbam.cells import Cells, country_cell, good_cell, load_sheets, sheet_names, shift
 from carbonaudit.cbam.model import (
-    COMBUSTION,
-    MASS_BALANCE,
-    PROCESS,
-    CarbonPrice,
-    CemsSource,
-    DataQuality,
     GoodCategory,
     Installation,
-    PfcSource,
     Precursor,
     Process,
-    Product,
     Site,
-    SourceStream,
-    Stated,
     Verifier,
     Where,
 )
+from carbonaudit.cbam.official_products import read_products
+from carbonaudit.cbam.official_sources import read_cems, read_data_quality, read_pfc, read_streams
+from carbonaudit.cbam.official_stated import read_stated, template_error_findings
 from carbonaudit.cbam.reference import fold
-from carbonaudit.errors import InputUnreadable
-from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
-
-SUPPORTED_TYPE = "CBAM communication SEE Version 2"
-SUPPORTED_DATE = dt.date(2024, 12, 13)
-SUPPORTED_VERSION = "2.1.1"
-SOURCE_KIND = "official-2.1.1"
-
-# Drop-down vocabularies as the template spells them (Parameters_Constants), mapped to ours.
-METHOD_SPELLING = {"Combustion": COMBUSTION, "Process emissions": PROCESS,
-                   "Mass Balance": MASS_BALANCE}
-PFC_SPELLING = {"Slope method": "slope", "Overvoltage method": "overvoltage"}
-AD_UNITS = ("t", "1000Nm3")
-EF_UNITS = ("tCO2/TJ", "tCO2/t", "tCO2/1000Nm3")
-ELEC_SOURCES = ("D.4(a)", "D.4(b)", "D.4.1", "D.4.2", "D.4.3.1", "D.4.3.2", "Mix")
-SEE_SOURCES = ("Measured", "Default", "Unknown")
-JUSTIFICATIONS = ("Unreasonable costs for more accurate monitoring", "Data gaps", "Other")
-DATA_QUALITY = (
-    "Mostly measurements & analyses",
-    "Mostly measurements & national standard factors for e.g. the emission factor",
-    "Mostly measurements & sector-specific standard factors for e.g. the emission factor",
-    "Mostly measurements & international standard factors for e.g. the emission factor",
-    "Mostly default values provided by the European Commission",
+from carbonaudit.cbam.template_layout import (
+    ELEC_SOURCES,
+    ERROR_SHEETS,
+    GOOD_ROWS,
+    INCLUDED_COLS,
+    JUSTIFICATIONS,
+    MAX_ROUTES,
+    ONLY_DIRECT,
+    PRECURSOR_CELLS,
+    PRECURSOR_CONSUMED_ROW,
+    PRECURSOR_PURCHASED_ROW,
+    PRECURSOR_ROWS,
+    PRECURSOR_STRIDE,
+    PROCESS_BOOLS,
+    PROCESS_CELLS,
+    PROCESS_CONSUMED_ROW,
+    PROCESS_PRODUCTION_ROW,
+    PROCESS_ROWS,
+    PROCESS_STRIDE,
+    ROUTE_COLS_GOOD,
+    ROUTE_COLS_PRECURSOR,
+    SEE_SOURCES,
+    SITE_CELLS,
+    SUPPORTED_DATE,
+    SUPPORTED_TYPE,
+    SUPPORTED_VERSION,
+    VERIFIER_CELLS,
+    other_process_ids,
 )
-QUALITY_ASSURANCE = ("Third-party verification", "Internal audits", "Four eyes principle",
-                     "None")
-CARBON_PRICE_TYPES = ("Carbon Tax", "Carbon Levy", "Carbon Fee",
-                      "National Emissions Trading System", "Regional Emissions Trading System",
-                      "Combination", "Other")
-REBATE_TYPES = ("Free allocation", "Financial compensation", "Tax deduction", "Combination",
-                "Other")
-ONLY_DIRECT = reference.ONLY_DIRECT  # re-exported: the readers and fill spell it so
-ALL_ROUTES = "All production routes"
-TEMPLATE_ERRORS = ("Incomplete!", "Inconsistent!", "Duplicate!", "Missing!")
+from carbonaudit.errors import InputUnreadable
+from carbonaudit.findings import Finding, Location, error, info, warning
 
-# Row layout of v2.1.1 (cbam_template_cells.md).
-STREAM_ROWS = range(17, 92)
-PFC_ROWS = range(98, 108)
-CEMS_ROWS = range(113, 123)
-GOOD_ROWS = range(62, 72)
-PROCESS_ROWS = range(83, 93)
-PRECURSOR_ROWS = range(102, 122)
-PRODUCT_ROWS = range(10, 110)
-PROCESS_STRIDE = 65
-PRECURSOR_STRIDE = 44
-MAX_ROUTES = 8
-ROUTE_COLS_GOOD = "IJKLMN"
-ROUTE_COLS_PRECURSOR = "GHIJK"
-INCLUDED_COLS = "FGHIJK"
-QUALIFYING_COLS = tuple(column_letter(i) for i in range(15, 37))  # P..AK
-
-SITE_CELLS = {
-    "period_start": "I9", "period_end": "L9", "name_local": "I19", "name": "I20",
-    "street": "I21", "economic_activity": "I22", "post_code": "I23", "po_box": "I24",
-    "city": "I25", "country": "I26", "unlocode": "I27", "latitude": "I28",
-    "longitude": "I29", "representative": "I30", "email": "I31", "phone": "I32",
-}
-VERIFIER_CELLS = {
-    "name": "I37", "street": "I38", "city": "I39", "post_code": "I40", "country": "I41",
-    "representative": "I45", "email": "I46", "phone": "I47",
-    "accreditation_state": "I51", "accreditation_body": "I52", "registration_number": "I53",
-}
-STREAM_COLS = {"method": "D", "name": "E", "activity_data": "F", "ad_unit": "G", "ncv": "H",
-               "ef": "J", "ef_unit": "K", "carbon_content": "L", "oxidation_factor": "N",
-               "conversion_factor": "P", "biomass": "R"}
-PFC_COLS = {"method": "D", "technology": "E", "production_t": "F", "frequency": "AG",
-            "duration": "AH", "sef_cf4": "AI", "aeo": "AJ", "current_efficiency": "AK",
-            "ovc": "AL", "f_c2f6": "AM", "collection_efficiency": "AT"}
-CEMS_COLS = {"name": "D", "gas": "E", "biomass": "R", "concentration": "V", "hours": "X",
-             "flow": "Z"}
-DQ_CELLS = {"general": "H40", "default_justification": "H41", "quality_assurance": "H42",
-            "indirect_total": "M26"}
-# D_Processes cells for P1; add 65*(n-1) to the row for Pn.
-PROCESS_CELLS = {
-    "to_market": "L27", "non_cbam": "L41", "heat_relevant": "K50",
-    "waste_gas_relevant": "L50", "direct_emissions": "L54", "heat_imported": "L57",
-    "heat_exported": "M57", "heat_imported_ef": "L58", "heat_exported_ef": "M58",
-    "waste_gas_imported": "L61", "waste_gas_exported": "M61", "electricity_consumed": "L65",
-    "electricity_ef": "L66", "electricity_ef_source": "L67", "electricity_exported": "L71",
-    "electricity_exported_ef": "L72",
-}
-PROCESS_BOOLS = ("heat_relevant", "waste_gas_relevant")
-PROCESS_PRODUCTION_ROW = 16
-PROCESS_CONSUMED_ROW = 32
-# E_PurchPrec cells for PP1; add 44*(k-1).
-PRECURSOR_CELLS = {
-    "other_uses": "L38", "see_direct": "L49", "see_direct_source": "M49",
-    "specific_electricity": "L50", "specific_electricity_source": "M50",
-    "electricity_ef": "L51", "electricity_ef_source": "M51", "justification": "K54",
-}
-PRECURSOR_PURCHASED_ROW = 17
-PRECURSOR_CONSUMED_ROW = 28
-CARBON_PRICE_COLS = {"instrument": "AL", "share_covered": "AM", "currency": "AP",
-                     "price_due_per_t": "AR", "rebate_type": "AT", "rebate_share": "AU",
-                     "rebate_per_t": "AX"}
-# Sheets scanned for the template's error strings; helper columns beyond AZ hold hidden
-# flags that say "Incomplete!" even in the blank template, so they are left out.
-ERROR_SHEETS = ("A_InstData", "B_EmInst", "C_Emissions&Energy", "D_Processes", "E_PurchPrec",
-                "Summary_Processes", "Summary_Products")
-ERROR_LAST_COL = 52
-
-_CELL = re.compile(r"^([A-Z]+)(\d+)$")
-
-
-# --------------------------------------------------------------------------- cell access
-
-def split_cell(ref: str) -> tuple[str, int]:
-    m = _CELL.match(ref)
-    if not m:
-        raise ValueError(f"not a cell reference: {ref}")
-    return m.group(1), int(m.group(2))
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def shift(ref: str, rows: int) -> str:
-    col, row = split_cell(ref)
-    return f"{col}{row + rows}"
-
-
-class Cells:
-    """Values of one workbook (calamine) plus the findings raised while converting them."""
-
-    def __init__(self, path: Path, shown: str, sheets: dict[str, list[list]]) -> None:
-        self.path = path
-        self.file = shown
-        self.sheets = sheets
-        self.findings: list[Finding] = []
-
-    def loc(self, sheet: str, ref: str) -> Location:
-        return Location(self.file, sheet, ref)
-
-    def raw(self, sheet: str, ref: str) -> object:
-        rows = self.sheets.get(sheet) or []
-        col, row = split_cell(ref)
-        if row - 1 >= len(rows):
-            return None
-        line = rows[row - 1]
-        c = col_index(col)
-        value = line[c] if c < len(line) else None
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    def blank(self, sheet: str, ref: str) -> bool:
-        return self.raw(sheet, ref) is None
-
-    def text(self, sheet: str, ref: str) -> str | None:
-        value = self.raw(sheet, ref)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return "TRUE" if value else "FALSE"
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        if isinstance(value, dt.datetime | dt.date):
-            return value.isoformat()
-        return str(value).strip()
-
-    def number(self, sheet: str, ref: str) -> float | None:
-        value = self.raw(sheet, ref)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return self._bad_number(sheet, ref, value)
-        if isinstance(value, int | float):
-            return float(value)
-        if isinstance(value, str):
-            parsed = _parse_number(value)
-            if parsed is None:
-                return self._bad_number(sheet, ref, value)
-            self.findings.append(warning(
-                "cbam-read-number-as-text",
-                f"{value!r} is stored as text; the template's formulas ignore text, so enter "
-                "it as a number. It was read as " + f"{parsed:g}.", self.loc(sheet, ref)))
-            return parsed
-        return self._bad_number(sheet, ref, value)
-
-    def _bad_number(self, sheet: str, ref: str, value: object) -> None:
-        self.findings.append(error(
-            "cbam-read-not-a-number", f"expected a number, found {value!r}",
-            self.loc(sheet, ref)))
-        return None
-
-    def choice(self, sheet: str, ref: str, options: Iterable[str] | dict[str, str],
-               what: str, *, strict: bool = True) -> str | None:
-        """A drop-down cell: the canonical value for the typed text, case-insensitively."""
-        text = self.text(sheet, ref)
-        if text is None:
-            return None
-        table = options if isinstance(options, dict) else {o: o for o in options}
-        folded = {fold(k): v for k, v in table.items()}
-        if fold(text) in folded:
-            return folded[fold(text)]
-        allowed = ", ".join(f'"{k}"' for k in table)
-        make = error if strict else warning
-        self.findings.append(make(
-            "cbam-read-not-in-list", f"{what} {text!r} is not in the template's list ({allowed})",
-            self.loc(sheet, ref)))
-        return None if strict else text
-
-    def boolean(self, sheet: str, ref: str) -> bool | None:
-        value = self.raw(sheet, ref)
-        if value is None or isinstance(value, bool):
-            return value
-        text = fold(str(value))
-        if text in ("true", "yes", "1", "wahr", "1.0"):
-            return True
-        if text in ("false", "no", "0", "falsch", "0.0"):
-            return False
-        self.findings.append(error("cbam-read-not-a-boolean",
-                                   f"expected TRUE or FALSE, found {value!r}",
-                                   self.loc(sheet, ref)))
-        return None
-
-    def date(self, sheet: str, ref: str) -> dt.date | None:
-        value = self.raw(sheet, ref)
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, float) and 20000 < value < 80000:
-            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # Excel serial
-        try:
-            return dt.date.fromisoformat(str(value).strip()[:10])
-        except ValueError:
-            self.findings.append(error("cbam-read-not-a-date",
-                                       f"expected a date such as 2026-01-01, found {value!r}",
-                                       self.loc(sheet, ref)))
-            return None
-
-
-def _parse_number(text: str) -> float | None:
-    cleaned = text.strip().replace(",", "").replace(" ", "").rstrip("%")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
-
-
-def load_sheets(path: Path, shown: str, names: Iterable[str] | None = None
-                ) -> dict[str, list[list]]:
-    """Sheets as row lists anchored at A1 (calamine, cached values only)."""
-    from python_calamine import CalamineWorkbook  # deferred: keeps CLI start-up fast
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        wanted = workbook.sheet_names if names is None else [
-            n for n in names if n in workbook.sheet_names]
-        return {n: workbook.get_sheet_by_name(n).to_python(skip_empty_area=False)
-                for n in wanted}
-    except Exception as exc:  # calamine raises its own error types for broken parts
-        raise InputUnreadable(shown, f"the workbook could not be read ({exc})") from exc
-
-
-def sheet_names(path: Path, shown: str) -> list[str]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception as exc:
-        raise InputUnreadable(shown, f"the workbook could not be read ({exc})") from exc
+SOURCE_KIND = "official-2.1.1"
 
 
 # --------------------------------------------------------------------------- entry point
@@ -353,14 +110,14 @@ def read_official(path: Path | str) -> tuple[Installation, list[Finding]]:
     check_version(cells)
     inst = Installation(site=_read_site(cells), source_kind=SOURCE_KIND, source_path=shown)
     inst.goods = _read_goods(cells)
-    inst.streams = _read_streams(cells)
-    inst.pfc = _read_pfc(cells)
-    inst.cems = _read_cems(cells)
+    inst.streams = read_streams(cells)
+    inst.pfc = read_pfc(cells)
+    inst.cems = read_cems(cells)
     inst.processes = _read_processes(cells)
     _read_consumed(cells, inst.processes)  # needs every process name first
     inst.precursors = _read_precursors(cells, inst.processes)
-    inst.products = _read_products(cells, inst.processes)
-    inst.data_quality = _read_data_quality(cells)
+    inst.products = read_products(cells, inst.processes)
+    inst.data_quality = read_data_quality(cells)
     if _needs_recalculation(path):
         cells.findings.append(info(
             "cbam-read-not-recalculated",
@@ -368,8 +125,8 @@ def read_official(path: Path | str) -> tuple[Installation, list[Finding]]:
             "it in Excel or LibreOffice to get the template's own results; they are ignored "
             "here", Location(shown)))
     else:
-        inst.stated = _read_stated(cells, inst)
-        cells.findings.extend(_template_error_findings(inst.stated))
+        inst.stated = read_stated(cells, inst)
+        cells.findings.extend(template_error_findings(inst.stated))
     return inst, cells.findings
 
 
@@ -422,46 +179,16 @@ def _read_site(cells: Cells) -> Site:
         elif name in ("latitude", "longitude"):
             setattr(site, name, cells.number(sheet, ref))
         elif name == "country":
-            site.country = _country(cells, sheet, ref)
+            site.country = country_cell(cells, sheet, ref)
         else:
             setattr(site, name, cells.text(sheet, ref))
     site.where.row = cells.loc(sheet, "I20")
     site.verifier = Verifier(**{
-        name: (_country(cells, sheet, ref, strict=False) if name == "country"
+        name: (country_cell(cells, sheet, ref, strict=False) if name == "country"
                else cells.text(sheet, ref)) for name, ref in VERIFIER_CELLS.items()})
     for name, ref in VERIFIER_CELLS.items():
         site.where.fields[f"verifier.{name}"] = cells.loc(sheet, ref)
     return site
-
-
-def _country(cells: Cells, sheet: str, ref: str, *, strict: bool = True) -> str | None:
-    text = cells.text(sheet, ref)
-    if text is None:
-        return None
-    country = reference.find_country(text)
-    if country:
-        return country.code
-    if strict:
-        cells.findings.append(error(
-            "cbam-read-unknown-country",
-            f"country {text!r} is neither a name from the template's list nor an ISO code",
-            cells.loc(sheet, ref)))
-        return None
-    return text
-
-
-def _good(cells: Cells, sheet: str, ref: str) -> str | None:
-    text = cells.text(sheet, ref)
-    if text is None:
-        return None
-    good = reference.find_good(text)
-    if good:
-        return good.category
-    cells.findings.append(error(
-        "cbam-read-unknown-good",
-        f"{text!r} is not an aggregated goods category of the template",
-        cells.loc(sheet, ref)))
-    return None
 
 
 def _routes(cells: Cells, sheet: str, row: int, cols: str, good: str | None,
@@ -493,7 +220,7 @@ def _read_goods(cells: Cells) -> list[GoodCategory]:
             continue
         where = Where(row=cells.loc(sheet, f"E{row}"),
                       fields={"category": cells.loc(sheet, f"E{row}")})
-        category = _good(cells, sheet, f"E{row}")
+        category = good_cell(cells, sheet, f"E{row}")
         if category is None:
             continue
         # The template's D63 says "G1" (a typo for G2): the ID comes from the position.
@@ -512,7 +239,7 @@ def _read_processes(cells: Cells) -> list[Process]:
         where = Where(row=cells.loc(sheet, f"L{row}"))
         where.fields["good"] = cells.loc(sheet, f"E{row}")
         where.fields["name"] = cells.loc(sheet, f"L{row}")
-        good = _good(cells, sheet, f"E{row}")
+        good = good_cell(cells, sheet, f"E{row}")
         included = _included(cells, sheet, row, where)
         name = _record_name(cells, sheet, f"L{row}", f"P{n}", good, seen)
         proc = Process(f"P{n}", name, good, included, where=where)
@@ -599,11 +326,6 @@ def _good_routes(good: str | None) -> tuple[str, ...]:
     return reference.goods()[good].routes if good in reference.goods() else ()
 
 
-def other_process_ids(n: int, count: int = len(PROCESS_ROWS)) -> list[int]:
-    """Process numbers listed in D_Processes (c) of Pn: all others, in ID order."""
-    return [k for k in range(1, count + 1) if k != n]
-
-
 def _read_consumed(cells: Cells, processes: list[Process]) -> None:
     by_number = {int(p.id[1:]): p for p in processes}
     sheet = "D_Processes"
@@ -635,8 +357,8 @@ def _read_precursors(cells: Cells, processes: list[Process]) -> list[Precursor]:
         where = Where(row=cells.loc(sheet, f"L{row}"))
         for name, col in (("good", "E"), ("country", "F"), ("name", "L")):
             where.fields[name] = cells.loc(sheet, f"{col}{row}")
-        good = _good(cells, sheet, f"E{row}")
-        country = _country(cells, sheet, f"F{row}")
+        good = good_cell(cells, sheet, f"E{row}")
+        country = country_cell(cells, sheet, f"F{row}")
         routes = _routes(cells, sheet, row, ROUTE_COLS_PRECURSOR, good, where)
         name = _record_name(cells, sheet, f"L{row}", f"PP{k}", good, seen)
         prec = Precursor(f"PP{k}", name, good, country, routes, where=where)
@@ -680,193 +402,3 @@ def _precursor_value(cells: Cells, sheet: str, ref: str, name: str) -> object:
     if name == "justification":
         return cells.choice(sheet, ref, JUSTIFICATIONS, "justification", strict=False)
     return cells.number(sheet, ref)
-
-
-# --------------------------------------------------------------------------- B_EmInst
-
-def _read_streams(cells: Cells) -> list[SourceStream]:
-    kinds = {"method": (METHOD_SPELLING, "method"), "ad_unit": (AD_UNITS, "AD unit"),
-             "ef_unit": (EF_UNITS, "EF unit"), "name": None}
-    return [SourceStream(id=f"SS{row - 16}", where=where, **values)
-            for row, where, values in _read_rows(cells, STREAM_ROWS, STREAM_COLS, kinds, "E")]
-
-
-def _read_pfc(cells: Cells) -> list[PfcSource]:
-    kinds = {"method": (PFC_SPELLING, "PFC method"), "technology": None}
-    return [PfcSource(id=f"PFC{row - 97}", where=where, **values)
-            for row, where, values in _read_rows(cells, PFC_ROWS, PFC_COLS, kinds, "D")]
-
-
-def _read_cems(cells: Cells) -> list[CemsSource]:
-    kinds = {"gas": (("CO2", "N2O"), "greenhouse gas"), "name": None}
-    return [CemsSource(id=f"CEMS{row - 112}", where=where, **values)
-            for row, where, values in _read_rows(cells, CEMS_ROWS, CEMS_COLS, kinds, "D")]
-
-
-def _read_rows(cells: Cells, rows, cols: dict[str, str], kinds: dict, row_col: str):
-    """Yield (row, Where, values) for each non-blank B_EmInst row.
-
-    `kinds` maps a field to None (free text) or (allowed spellings, label) for a drop-down;
-    any other field is a number.
-    """
-    sheet = "B_EmInst"
-    for row in rows:
-        if all(cells.blank(sheet, f"{c}{row}") for c in cols.values()):
-            continue
-        where = Where(row=cells.loc(sheet, f"{row_col}{row}"),
-                      fields={k: cells.loc(sheet, f"{c}{row}") for k, c in cols.items()})
-        values = {}
-        for name, col in cols.items():
-            ref = f"{col}{row}"
-            if name not in kinds:
-                values[name] = cells.number(sheet, ref)
-            elif kinds[name] is None:
-                values[name] = cells.text(sheet, ref)
-            else:
-                values[name] = cells.choice(sheet, ref, *kinds[name])
-        yield row, where, values
-
-
-# --------------------------------------------------------------------------- C and products
-
-def _read_data_quality(cells: Cells) -> DataQuality:
-    sheet = "C_Emissions&Energy"
-    dq = DataQuality()
-    lists = {"general": DATA_QUALITY, "default_justification": JUSTIFICATIONS,
-             "quality_assurance": QUALITY_ASSURANCE}
-    for name, ref in DQ_CELLS.items():
-        dq.where.fields[name] = cells.loc(sheet, ref)
-        if name == "indirect_total":
-            dq.indirect_total = cells.number(sheet, ref)
-        else:
-            setattr(dq, name, cells.choice(sheet, ref, lists[name], name.replace("_", " ")))
-    dq.where.row = cells.loc(sheet, "H40")
-    return dq
-
-
-def _read_products(cells: Cells, processes: list[Process]) -> list[Product]:
-    sheet = "Summary_Products"
-    names = {fold(p.name): p.name for p in processes}
-    labels = {col: cells.text(sheet, f"{col}8") or col for col in QUALIFYING_COLS}
-    products = []
-    for row in PRODUCT_ROWS:
-        inputs = ("D", "F", "H", *QUALIFYING_COLS, *CARBON_PRICE_COLS.values())
-        if all(cells.blank(sheet, f"{c}{row}") for c in inputs):
-            continue
-        where = Where(row=cells.loc(sheet, f"D{row}"))
-        for name, col in (("process", "D"), ("cn_code", "F"), ("name", "H")):
-            where.fields[name] = cells.loc(sheet, f"{col}{row}")
-        process = _product_process(cells, sheet, f"D{row}", names)
-        qualifying = {}
-        for col in QUALIFYING_COLS:
-            value = cells.raw(sheet, f"{col}{row}")
-            if value is not None:
-                qualifying[labels[col]] = value
-                where.fields[f"qualifying.{labels[col]}"] = cells.loc(sheet, f"{col}{row}")
-        products.append(Product(
-            process=process or "", cn_code=_cn_code(cells, sheet, f"F{row}"),
-            name=cells.text(sheet, f"H{row}"), qualifying=qualifying,
-            carbon_price=_carbon_price(cells, sheet, row, where), where=where))
-    return products
-
-
-def _product_process(cells: Cells, sheet: str, ref: str, names: dict[str, str]) -> str | None:
-    text = cells.text(sheet, ref)
-    if text is None:
-        return None
-    if fold(text) in names:
-        return names[fold(text)]
-    cells.findings.append(error(
-        "cbam-read-unknown-process",
-        f"product names process {text!r}, which is not a production process in A_InstData",
-        cells.loc(sheet, ref)))
-    return text
-
-
-def _cn_code(cells: Cells, sheet: str, ref: str) -> str | None:
-    """The code's digits, or the cell's text as written when it has none.
-
-    Whether it is an Annex I code is checked once, with the product (cbam-cn-not-annex-i at
-    this cell), so the reader reports nothing itself.
-    """
-    raw = cells.raw(sheet, ref)
-    code = reference.normalise_cn(raw)
-    if code is None and raw is not None and str(raw).strip():
-        return str(raw).strip()
-    return code
-
-
-def _carbon_price(cells: Cells, sheet: str, row: int, where: Where) -> CarbonPrice | None:
-    if all(cells.blank(sheet, f"{c}{row}") for c in CARBON_PRICE_COLS.values()):
-        return None
-    values = {}
-    for name, col in CARBON_PRICE_COLS.items():
-        ref = f"{col}{row}"
-        where.fields[f"carbon_price.{name}"] = cells.loc(sheet, ref)
-        if name == "instrument":
-            values[name] = cells.choice(sheet, ref, CARBON_PRICE_TYPES, "carbon price type")
-        elif name == "rebate_type":
-            values[name] = cells.choice(sheet, ref, REBATE_TYPES, "rebate type")
-        elif name == "currency":
-            values[name] = cells.choice(sheet, ref, tuple(reference.currencies()), "currency")
-        else:
-            values[name] = cells.number(sheet, ref)
-    return CarbonPrice(**values)
-
-
-# --------------------------------------------------------------------------- stated results
-
-def _stated_value(cells: Cells, sheet: str, ref: str) -> float | str | None:
-    value = cells.raw(sheet, ref)
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    return str(value).strip()
-
-
-def _read_stated(cells: Cells, inst: Installation) -> list[Stated]:
-    stated: list[Stated] = []
-
-    def add(what: str, sheet: str, ref: str) -> None:
-        stated.append(Stated(what, _stated_value(cells, sheet, ref), cells.loc(sheet, ref)))
-
-    for s in inst.streams:
-        row = int(s.id[2:]) + 16
-        add(f"stream:{s.id}:co2e_fossil", "B_EmInst", f"AU{row}")
-        add(f"stream:{s.id}:co2e_bio", "B_EmInst", f"AV{row}")
-    for p in inst.pfc:
-        add(f"pfc:{p.id}:co2e", "B_EmInst", f"AU{int(p.id[3:]) + 97}")
-    for c in inst.cems:
-        row = int(c.id[4:]) + 112
-        add(f"cems:{c.id}:co2e_fossil", "B_EmInst", f"AU{row}")
-        add(f"cems:{c.id}:co2e_bio", "B_EmInst", f"AV{row}")
-    for proc in inst.processes:
-        n = int(proc.id[1:])
-        for key, ref in (("direct_total", f"K{70 + n}"), ("indirect", f"L{70 + n}"),
-                         ("see_direct", f"H{101 + n}"), ("see_indirect", f"J{101 + n}")):
-            add(f"process:{proc.name}:{key}", "Summary_Processes", ref)
-    for product in inst.products:
-        row = split_cell(product.where.row.cell or "D0")[1]
-        for key, col in (("see_direct", "I"), ("see_indirect", "J"), ("see_total", "K")):
-            add(f"product:{row}:{key}", "Summary_Products", f"{col}{row}")
-    stated.extend(_template_errors(cells))
-    return stated
-
-
-def _template_errors(cells: Cells) -> list[Stated]:
-    found = []
-    for sheet in ERROR_SHEETS:
-        for r, line in enumerate(cells.sheets.get(sheet) or [], start=1):
-            for c, value in enumerate(line[:ERROR_LAST_COL]):
-                if isinstance(value, str) and value.strip().startswith(TEMPLATE_ERRORS):
-                    text = value.strip()
-                    found.append(Stated(f"template-error:{text}", text,
-                                        cells.loc(sheet, f"{column_letter(c)}{r}")))
-    return found
-
-
-def _template_error_findings(stated: list[Stated]) -> list[Finding]:
-    return [error("cbam-read-template-error",
-                  f"the template itself flags this cell: {s.value}", s.where)
-            for s in stated if s.what.startswith("template-error:")]

@@ -12,13 +12,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from carbonaudit.cbam.cells import sheet_names
 from carbonaudit.cbam.model import Installation
-from carbonaudit.cbam.official import read_official, sheet_names
-from carbonaudit.cbam.workbook import (
-    MARKER_SHEETS,
-    is_installation_workbook,
-    read_installation_workbook,
-)
+from carbonaudit.cbam.official import read_official
+from carbonaudit.cbam.workbook_layout import MARKER_SHEETS, is_installation_workbook
+from carbonaudit.cbam.workbook_reader import read_installation_workbook
 from carbonaudit.errors import InputUnreadable
 from carbonaudit.findings import Finding
 from carbonaudit.ingest.xlsx_safety import check_workbook

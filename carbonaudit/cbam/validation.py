@@ -107,7 +107,7 @@ def _json_type(path: Path) -> str | None:
 
 def _workbook_kind(path: Path) -> str | None:
     from carbonaudit.cbam.communication_xlsx import is_communication_workbook
-    from carbonaudit.cbam.workbook import is_installation_workbook
+    from carbonaudit.cbam.workbook_layout import is_installation_workbook
 
     try:
         import python_calamine

@@ -219,7 +219,9 @@ def imports(
     Example: [bold]carbonaudit cbam imports imports_2026.xlsx --cscf 0.9 --out out/imports[/]
     """
     from carbonaudit.cbam.defaults import load_defaults
-    from carbonaudit.cbam.imports import assess_imports, read_imports, write_imports_results
+    from carbonaudit.cbam.imports import assess_imports
+    from carbonaudit.cbam.imports_reader import read_imports
+    from carbonaudit.cbam.imports_results import write_imports_results
     from carbonaudit.console import emit_json, findings_table, show
 
     try:
