@@ -48,6 +48,7 @@ def export(
     from carbonaudit.console import emit_json, findings_table, show
     from carbonaudit.errors import InputUnreadable, UsageError
     from carbonaudit.findings import count_by_severity, has_errors, sort_key
+    from carbonaudit.outputs import atomic_write
     from carbonaudit.pact.export import export_footprints
     from carbonaudit.pact.products import read_products
     from carbonaudit.pact.validate import load_json
@@ -55,6 +56,10 @@ def export(
     try:
         if spec not in {"2.3", "3.0"}:
             raise UsageError(f"--spec must be 2.3 or 3.0, not {spec!r}")
+        inputs = {source.resolve(), products.resolve()}
+        if output.resolve() in inputs:  # resolve(): a link to an input is refused too
+            raise UsageError(f"-o {output} is an input of this export (--from or --product); "
+                             "write the footprints to another file")
         doc, _, problem = load_json(source)
         if problem is not None:
             raise InputUnreadable(str(source), problem.message)
@@ -63,8 +68,10 @@ def export(
                                               source=str(source))
         found += more
         if footprints:
-            text = json.dumps(footprints, indent=2, ensure_ascii=False) + "\n"
-            output.write_text(text, encoding="utf-8")
+            text = json.dumps(footprints, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+            # A temporary file renamed over the output: a failed write leaves the old file,
+            # and a symbolic link at the output is replaced, never written through.
+            atomic_write(output, text.encode("utf-8"), inputs)
     except CarbonAuditError as exc:
         raise fail(exc) from None
     except OSError as exc:

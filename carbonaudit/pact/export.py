@@ -3,7 +3,8 @@
 Two inputs are understood: a CBAM communication (`from_cbam.py`) and a carbonaudit inventory
 (`from_inventory.py`).  This module checks the input's shape (`input_shapes.py`), asks the
 matching reader for a Basis per sheet row, reports sheet-wide problems (no products, a product
-listed twice) and lets `footprint.py` build and validate each footprint.
+listed twice) and lets `footprint.py` build and validate each footprint; an inventory's
+rejected rows are named on the footprints they may leave short (`rejected_rows.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from carbonaudit.pact.from_cbam import cbam_bases
 from carbonaudit.pact.from_inventory import inventory_bases
 from carbonaudit.pact.input_shapes import INPUT_SHAPES, input_shape_findings
 from carbonaudit.pact.products import ProductSheet, products_from_records
+from carbonaudit.pact.rejected_rows import rejected_findings
 
 
 def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
@@ -50,7 +52,7 @@ def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
              if f.location.pointer is not None and f.location.file is None else f
              for f in found]
     found += _sheet_problems(sheet, by_product)
-    footprints = []
+    footprints, exported = [], []
     for row in sheet.rows:
         if row.row not in bases or row.row in repeated:
             continue
@@ -58,6 +60,9 @@ def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
         found += problems
         if fp is not None:
             footprints.append(fp)
+            exported.append(row)
+    if kind == "carbonaudit.inventory":
+        found += rejected_findings(result_doc, source, sheet, exported)
     return footprints, found
 
 

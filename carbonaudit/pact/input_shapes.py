@@ -17,6 +17,7 @@ from carbonaudit.schemas import pointer
 _NUM = {"type": "number"}
 _NUM_OR_NULL = {"type": ["number", "null"]}
 _TEXT_OR_NULL = {"type": ["string", "null"]}
+_COUNT = {"type": "integer", "minimum": 0}
 
 
 def _LIST_OF(item: dict) -> dict:  # noqa: N802 - reads as a type in the shapes below
@@ -31,10 +32,11 @@ INPUT_SHAPES = {
         "totals_kgco2e": {"type": "object",
                           "properties": {"biogenic_co2_outside_scopes": _NUM_OR_NULL}},
         "by_gas": {"type": "object", "properties": {"ch4_nonfossil_kg": _NUM_OR_NULL}},
+        "rows": {"type": "object", "properties": {"read": _COUNT, "rejected": _COUNT}},
         "by_site": _LIST_OF({"type": "object", "required": [
             "site", "scope_1", "scope_2_location", "scope_2_market", "scope_3"], "properties": {
             "site": {"type": "string"}, "scope_1": _NUM, "scope_2_location": _NUM,
-            "scope_2_market": _NUM, "scope_3": _NUM}}),
+            "scope_2_market": _NUM, "scope_3": _NUM, "rejected": _COUNT}}),
         "by_scope3_category": _LIST_OF({"type": "object", "required": [
             "category", "kgco2e"], "properties": {"category": {"type": "integer"},
                                                   "label": {"type": "string"},
