@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -328,6 +329,15 @@ def _user_row_problems(row, loc, seen, r, activities, normalise_unit) -> list[Fi
             except ValueError:
                 out.append(error("not-a-number", f"{col} must be a number.", loc(col)))
                 continue
+            # float() reads 'nan', 'inf' and '1e309' without complaint; none is a factor.
+            if value != value:
+                out.append(error("not-a-number", f"{col} is {row[col]!r}, not a number; "
+                                 "write the factor value, or leave the cell empty.", loc(col)))
+                continue
+            if math.isinf(value):
+                out.append(error("number-out-of-range", f"{col} {row[col]!r} is too large to "
+                                 "be a factor value; check the cell.", loc(col)))
+                continue
             if value < 0:
                 out.append(warning("negative-factor", f"{col} is negative.", loc(col)))
             any_gas = any_gas or value != 0
@@ -338,6 +348,9 @@ def _user_row_problems(row, loc, seen, r, activities, normalise_unit) -> list[Fi
     if row["other_gas_kg"] and not row["other_gas"]:
         out.append(error("missing-value", "other_gas_kg needs the gas name in other_gas.",
                          loc("other_gas")))
+    if row["vintage"] and not _is_year(row["vintage"]):
+        out.append(error("not-a-year", f"vintage {row['vintage']!r} must be a year such as "
+                         "2024.", loc("vintage")))
     for col in ("valid_from", "valid_to"):
         if row[col]:
             import datetime as dt
@@ -348,3 +361,12 @@ def _user_row_problems(row, loc, seen, r, activities, normalise_unit) -> list[Fi
                 out.append(error("not-a-date", f"{col} must be a date like 2025-01-01.",
                                  loc(col)))
     return out
+
+
+def _is_year(text: str) -> bool:
+    """'2024' or '2024.0' (a number cell of a workbook) is a year; 'inf', 'nan', '24.5' not."""
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return value.is_integer() and 1900 <= value <= 2100

@@ -7,7 +7,8 @@ numpy on the rest) and reports, per cell, why a value could not be trusted.  It 
 guesses: `1,5` is not silently 1.5 or 15, and `03/04/2025` is not silently March or April.
 
 Problem codes (stable, used as finding codes by the activity checks):
-`missing-quantity`, `not-a-number`, `ambiguous-number`, `not-a-date`, `ambiguous-date`.
+`missing-quantity`, `not-a-number`, `ambiguous-number`, `number-out-of-range` (a number
+too large for a float: `1e309`, 400 digits), `not-a-date`, `ambiguous-date`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pyarrow.compute as pc
 MISSING_QUANTITY = "missing-quantity"
 NOT_A_NUMBER = "not-a-number"
 AMBIGUOUS_NUMBER = "ambiguous-number"
+NUMBER_OUT_OF_RANGE = "number-out-of-range"
 NOT_A_DATE = "not-a-date"
 AMBIGUOUS_DATE = "ambiguous-date"
 
@@ -191,6 +193,11 @@ def parse_quantities(values: pd.Series, *, decimal_comma: bool = False) -> Quant
     elif kinds.text.any():
         pos = np.flatnonzero(kinds.text)
         _parse_quantity_text(values.iloc[pos], pos, decimal_comma, out)
+    # `1e309` or 400 digits parse to infinity: never a number to compute with.
+    huge = np.isinf(out.value)
+    if huge.any():
+        out.problem[huge] = NUMBER_OUT_OF_RANGE
+        out.value[huge] = np.nan
     return out
 
 
@@ -430,6 +437,9 @@ def cell_problem_message(code: str, raw: object, decimal_comma: bool = False) ->
     if code == NOT_A_NUMBER:
         return (f"{shown} is not a number; enter a plain number such as 1234.5, optionally "
                 "followed by its unit (for example 1,200 kWh).")
+    if code == NUMBER_OUT_OF_RANGE:
+        return (f"{shown} is too large to be a quantity (it overflows any calculation); "
+                "check the cell: a number this size is a typing or export error.")
     if code == AMBIGUOUS_NUMBER and decimal_comma:
         return (f"{shown} uses a dot as the decimal mark but --decimal-comma is set; write it "
                 "as 1234,5 or run without --decimal-comma.")

@@ -205,7 +205,8 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
     df["quantity"] = q.value
     problem = pd_series(q.problem, df.index)
     if "quantity" in t.columns:
-        for code in ("missing-quantity", "not-a-number", "ambiguous-number"):
+        for code in ("missing-quantity", "not-a-number", "ambiguous-number",
+                     "number-out-of-range"):
             mask = problem.eq(code)
             fl.flag(mask, code, "quantity",
                     lambda i, code=code: cell_problem_message(code, df.at[i, "quantity_given"],

@@ -24,6 +24,12 @@ ISO_FOR_SCOPE3 = {1: 4, 2: 4, 3: 4, 4: 3, 5: 4, 6: 3, 7: 3, 8: 4, 9: 3, 10: 5, 1
 KEY = ["activity", "item", "region", "sector", "_date", "unit_expr", "factor_id"]
 GAS_OUT = ("co2_fossil", "co2_biogenic", "ch4_fossil", "ch4_nonfossil", "n2o", "other_gas_kg",
            "co2e_unsplit")
+# The world emits about 5.7e13 kg CO2e a year (UNEP Emissions Gap Report 2023): a row above
+# 1e15 kg is more than a decade of global emissions, a typing or unit error.  The bound also
+# keeps every total finite: 1e8 rows of 1e15 kg are nowhere near float overflow.
+ROW_LIMIT_KG = 1e15
+_MASS_OUT = (*(f"{c}_kg" for c in GAS_OUT), "other_gas_co2e_kg", "hcfc_co2e_kg_outside_scopes",
+             "co2e_kg", "co2e_market_kg")
 
 
 @dataclass
@@ -169,13 +175,17 @@ def compute(df, library, gwp, config, tables):
     df["properties_used"] = _categorical(
         np.array([";".join(x.properties) for x in res] or [""], dtype=object), kidx, good)
     mult = np.array([x.multiplier for x in res] or [np.nan])[kidx]
-    converted = np.where(good, df["quantity"].to_numpy(dtype=float) * mult, np.nan)
-    df["converted_quantity"] = converted
-    for col in GAS_OUT:
-        df[f"{col}_kg"] = np.where(good, converted * f[col].to_numpy(dtype=float)[take], np.nan)
-    _co2e(df, gwp, f, take, good)
-    _classify(df, f, take, good)
-    findings.extend(_market(df, good, tables))
+    # Overflow to inf (1e308 MWh in kWh) is caught row by row in _out_of_range, not warned.
+    with np.errstate(over="ignore", invalid="ignore"):
+        converted = np.where(good, df["quantity"].to_numpy(dtype=float) * mult, np.nan)
+        df["converted_quantity"] = converted
+        for col in GAS_OUT:
+            df[f"{col}_kg"] = np.where(good, converted * f[col].to_numpy(dtype=float)[take],
+                                       np.nan)
+        _co2e(df, gwp, f, take, good)
+        _classify(df, f, take, good)
+        findings.extend(_market(df, good, tables))
+        findings.extend(_out_of_range(df, good, tables))
     df["gwp_set"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [gwp.gwp_set])
     df["status"] = pd.Categorical.from_codes(df["rejected"].to_numpy(dtype=np.int8),
                                              ["assessed", "rejected"])
@@ -294,6 +304,39 @@ def _market(df, good, tables) -> list[Finding]:
     df["market_basis"] = pd.Categorical.from_codes(
         basis, ["", "supplier-specific", "grid average (no contractual instrument given)"])
     return findings
+
+
+def _out_of_range(df, good, tables) -> list[Finding]:
+    """Reject rows whose converted quantity overflows or whose emissions are impossibly large.
+
+    The cells themselves were finite (the reader refuses `1e309`), but `1e308 MWh` is infinite
+    once in kWh, and a finite row can still be beyond any real activity; either would make
+    the totals meaningless (or not even valid JSON), so the row is an error at its quantity.
+    """
+    import numpy as np
+
+    live = good & ~df["rejected"].to_numpy(dtype=bool)
+    if not live.any():
+        return []
+    bad = live & ~np.isfinite(df["converted_quantity"].to_numpy(dtype=float))
+    for col in _MASS_OUT:
+        bad |= live & ~(np.abs(df[col].to_numpy(dtype=float)) <= ROW_LIMIT_KG)  # NaN: bad too
+    if not bad.any():
+        return []
+    out = []
+    for i in df.index[bad]:
+        given = f"{df.at[i, 'quantity_given']} {df.at[i, 'unit_text']}".strip()
+        co2e = df.at[i, "co2e_kg"]
+        size = (f"comes to {co2e:.3g} kg CO2e, more than ten years of the whole world's "
+                "emissions" if np.isfinite(co2e) else "is too large to compute with once "
+                f"converted to {df.at[i, 'factor_unit']}")
+        out.append(error("number-out-of-range",
+                         f"The quantity {given} {size}; check the quantity and its unit.",
+                         row_location(df, i, tables, "quantity")))
+    df["rejected"] = df["rejected"].to_numpy(dtype=bool) | bad
+    for col in ("converted_quantity", *_MASS_OUT):
+        df.loc[bad, col] = np.nan
+    return out
 
 
 def _series(df, mask):
