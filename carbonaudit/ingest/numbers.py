@@ -61,6 +61,13 @@ _DATE = (
     + r"|(?P<serial>\d+(?:\.\d+)?))$"
 )
 
+# Superscript, subscript, circled and other "No" digits that NFKC would turn into plain
+# digits (10² -> 102, ① -> 1) where they stand in the number: at the start, after a digit or
+# decimal mark, or in an exponent.  After a letter they are a unit's power (m³) and stay.
+_SIGNS = r"[+\-\x{2212}\x{207A}\x{207B}\x{208A}\x{208B}]"
+_SPECIAL_DIGIT = (r"(?:^[\s" + _SIGNS[1:-1] + r"]*|[\p{Nd}.,]\s*|\p{Nd}[eE]" + _SIGNS
+                  + r"?)\p{No}")
+
 # Spaces that spreadsheets and locales use inside numbers; removed before parsing.
 _ODD_SPACES = "[\u00a0\u2007\u2009\u202f\u200b]"
 
@@ -156,6 +163,15 @@ def _clean_text(values: pd.Series) -> pa.Array:
     return pc.utf8_trim_whitespace(arr)
 
 
+def _special_digits(values: pd.Series, pattern: str) -> np.ndarray | None:
+    """Cells whose raw text matches `pattern` before NFKC folds special digits away."""
+    arr = _to_arrow(values)
+    if pc.all(pc.string_is_ascii(arr)).as_py():
+        return None
+    hit = _bool(pc.fill_null(pc.match_substring_regex(arr, pattern), False))
+    return hit if hit.any() else None
+
+
 def _to_arrow(values: pd.Series) -> pa.Array:
     source = values.array if isinstance(values.dtype, pd.StringDtype) else values.to_numpy()
     arr = pa.array(source, type=pa.large_string(), from_pandas=True)
@@ -204,6 +220,17 @@ def parse_quantities(values: pd.Series, *, decimal_comma: bool = False) -> Quant
 def _parse_quantity_text(values: pd.Series, pos: np.ndarray | None, decimal_comma: bool,
                          out: QuantityParse) -> None:
     """Parse text cells into `out` at positions `pos` (None: every position)."""
+    _parse_number_text(values, pos, decimal_comma, out)
+    special = _special_digits(values, _SPECIAL_DIGIT)
+    if special is not None:  # NFKC made 10² read as 102: never a number
+        where = np.flatnonzero(special) if pos is None else pos[special]
+        out.problem[where] = NOT_A_NUMBER
+        out.value[where] = np.nan
+        out.unit_text[where] = None
+
+
+def _parse_number_text(values: pd.Series, pos: np.ndarray | None, decimal_comma: bool,
+                       out: QuantityParse) -> None:
     arr = _clean_text(values)
     own, other = (_QTY_COMMA, _QTY_DOT) if decimal_comma else (_QTY_DOT, _QTY_COMMA)
     number = _NUM_COMMA if decimal_comma else _NUM_DOT
@@ -357,6 +384,12 @@ def _parse_date_texts(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.nda
     has_serial = ~np.isnan(serial)
     s, e, ok = _serial_period(serial[has_serial])
     _apply(pos[has_serial], s, e, ok, start, end, problem)
+    # A date has no unit, so any superscript or circled digit (2025-0¹-05) is not a digit.
+    special = _special_digits(values, r"\p{No}")
+    if special is not None:
+        problem[special] = NOT_A_DATE
+        start[special] = np.datetime64("NaT")
+        end[special] = np.datetime64("NaT")
     return start, end, problem
 
 
@@ -434,6 +467,9 @@ def cell_problem_message(code: str, raw: object, decimal_comma: bool = False) ->
     shown = _show(raw)
     if code == MISSING_QUANTITY:
         return "The quantity is empty; enter the measured or estimated amount, or remove the row."
+    if code == NOT_A_NUMBER and _has_special_digit(raw):
+        return (f"{shown} is not a number: superscript and other special digits (the ³ of "
+                "10³) are not read as digits; write the number in full, e.g. 1000 for 10³.")
     if code == NOT_A_NUMBER:
         return (f"{shown} is not a number; enter a plain number such as 1234.5, optionally "
                 "followed by its unit (for example 1,200 kWh).")
@@ -454,6 +490,12 @@ def cell_problem_message(code: str, raw: object, decimal_comma: bool = False) ->
         return (f"{shown} could be day/month or month/day; write it as YYYY-MM-DD "
                 "(for example 2025-03-04) so the date cannot be misread.")
     raise ValueError(f"unknown cell problem code: {code}")
+
+
+def _has_special_digit(raw: object) -> bool:
+    import unicodedata
+
+    return any(unicodedata.category(ch) == "No" for ch in str(raw))
 
 
 def _show(raw: object) -> str:
