@@ -132,8 +132,8 @@ def load_library(
             df["set_edition"] = m.get("edition", "")
             df["rank"] = 1
             frames.append(df)
-        elif kind == "properties":
-            properties = df
+        elif kind == "properties":  # several property files add up (fuel, Chinese gases)
+            properties = pd.concat([properties, df], ignore_index=True) if len(properties) else df
     for path in user_files:
         df, fset, found = read_user_factors(Path(path))
         findings.extend(found)

@@ -23,8 +23,14 @@ AMBIGUOUS: dict[str, str] = {
     "barrel": "write `oil_barrel` for a 42-gallon barrel",
     "mbtu": "write `mmBtu` for million Btu",
     "mcf": "write the gas volume in `scf` or `Nm3`",
-    "unit": "name the unit (for Hong Kong Towngas write `towngas_unit`)",
-    "units": "name the unit (for Hong Kong Towngas write `towngas_unit`)",
+    "unit": "name the unit (`units` alone is read as Towngas units of 48 MJ only on Towngas "
+            "rows; elsewhere write kWh, L, kg …)",
+    "units": "name the unit (`units` alone is read as Towngas units of 48 MJ only on Towngas "
+             "rows; elsewhere write kWh, L, kg …)",
+    "單位": "name the unit (單位 alone is read as Towngas units of 48 MJ only on 煤氣 rows; "
+            "elsewhere write 度, 公升, 公斤 …)",
+    "单位": "name the unit (单位 alone is read as Towngas units of 48 MJ only on 煤气 rows; "
+            "elsewhere write 度, 升, 千克 …)",
 }
 
 
@@ -62,12 +68,60 @@ def normalise_unit(text: str) -> str | None:
     return lower.get(key.lower())
 
 
+# Abbreviations seen in spreadsheets that are not safe to accept silently but are
+# near-certain in intent: suggested, never applied.
+_NEAR_MISSES: dict[str, str] = {
+    "ltr": "L", "ltrs": "L", "lt": "L", "lit": "L", "kwhr": "kWh", "kwhrs": "kWh",
+    "kw-h": "kWh", "mwhr": "MWh", "cbm": "m3", "cum": "m3", "nm³": "Nm3", "kgs": "kg",
+    "tonne(s)": "t", "tons(metric)": "t", "gallons": "gal", "gals": "gal", "therms": "therm",
+    "公斤力": "kg", "千瓦": "kWh",
+}
+
+
 def unit_hint(text: str) -> str:
-    """A plain-language hint for a spelling we do not accept."""
+    """A plain-language hint for a spelling we do not accept, with a "did you mean" for
+    near misses (`ltr` -> L)."""
     key = _SPACES.sub("", str(text)).lower()
     if key in AMBIGUOUS:
         return AMBIGUOUS[key]
+    close = suggest_unit(text)
+    if close:
+        return f"did you mean {close}?"
     return "use one of the units listed by `carbonaudit factors units` (e.g. kWh, L, t, Nm3, GJ)"
+
+
+def suggest_unit(text: str) -> str | None:
+    """The accepted spelling a near miss most likely means, or None."""
+    import difflib
+
+    key = _SPACES.sub("", str(text)).lower()
+    if not key:
+        return None
+    if key in _NEAR_MISSES:
+        return _NEAR_MISSES[key]
+    exact, _ = _vocabulary()
+    lowered = {s.lower(): s for s in exact}
+    close = difflib.get_close_matches(key, list(lowered), n=1, cutoff=0.75)
+    if not close:
+        return None
+    return display_unit(exact[lowered[close[0]]])
+
+
+# How a pint expression is shown to a person: the way it is written on a bill.
+_DISPLAY: dict[str, str] = {
+    "m**3": "m³", "Nm3": "Nm³", "Sm3": "Sm³", "wan_kWh": "万kWh", "wan_m3": "万m³",
+    "wan_Nm3": "万Nm³", "wan_t": "万t", "wan_tce": "万tce", "UK_gallon": "UK gal",
+    "towngas_unit": "Towngas unit (48 MJ)", "passenger_km": "passenger-km",
+    "tonne_km": "tonne-km", "vehicle_km": "vehicle-km", "MMBtu": "mmBtu",
+}
+
+
+def display_unit(expr: str) -> str:
+    """A unit expression as people write it (`m**3` -> `m³`), for messages and lineage."""
+    text = str(expr)
+    if text in _DISPLAY:
+        return _DISPLAY[text]
+    return re.sub(r"\*\*3\b", "³", re.sub(r"\*\*2\b", "²", text)).replace(" * ", "·")
 
 
 _UREG = None

@@ -17,7 +17,7 @@ from carbonaudit.factors.vocab import fold
 CANONICAL: tuple[str, ...] = (
     "activity", "item", "quantity", "unit", "site", "period_start", "period_end", "year",
     "region", "sector", "factor_id", "supplier_factor", "supplier_factor_unit", "scope",
-    "scope3_category", "iso_category", "reference", "description",
+    "scope3_category", "iso_category", "reference", "description", "supplier",
 )
 
 REQUIRED: tuple[str, ...] = ("activity", "quantity")
@@ -28,6 +28,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "activity type", "activity category", "source category", "emission source",
         "活動", "活动", "活動類型", "活动类型", "活動類別", "活动类别",
         "排放源類別", "排放源类别", "排放源", "排放類別", "排放类别",
+        "類別", "类别", "類型", "类型", "排放活動", "排放活动", "能源類別", "能源类别",
+        "category", "type",
     ),
     "item": (
         "fuel", "material", "fuel type", "material type", "refrigerant", "energy type",
@@ -84,6 +86,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "憑證", "凭证", "備註", "备注", "發票", "发票", "單據", "单据",
     ),
     "description": ("notes", "note", "comment", "comments", "remarks", "描述", "說明", "说明"),
+    # The utility that sold the energy: it names the grid of an electricity row without a
+    # region (中電 -> HK-CLP), see carbonaudit.factors.regions.
+    "supplier": (
+        "utility", "electricity supplier", "energy supplier", "power company", "vendor",
+        "供應商", "供应商", "供電商", "供电商", "供電公司", "供电公司", "電力公司", "电力公司",
+        "公用事業公司", "公用事业公司",
+    ),
 }
 
 

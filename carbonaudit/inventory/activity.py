@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from carbonaudit.factors.vocab import ACTIVITIES, ACTIVITY_ALIASES, SECTORS, build_lookup, fold
 from carbonaudit.findings import Finding, Location, error, make, warning
+from carbonaudit.inventory import local_names
 
 # Negative amounts are real data here: carbon leaving a process in products (mass balance)
 # and returned goods or credit notes.  Anywhere else a negative is a typing error.
 NEGATIVE_ALLOWED = frozenset({"process", "purchased_goods", "capital_goods"})
 
 TEXT_COLUMNS = ("site", "region", "sector", "factor_id", "reference", "description",
-                "supplier_factor_unit")
+                "supplier_factor_unit", "supplier")
 
 
 @dataclass
@@ -179,7 +180,7 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
     df["quantity_given"] = _text(qraw)
     for c in TEXT_COLUMNS:
         df[c] = _text(_col(raw, c))
-    df["region"] = df["region"].str.upper()
+    df["region"] = local_names.regions(df["region"])  # 广东省 -> CN-GD, 中電 -> HK-CLP
 
     # activity
     lookup = build_lookup(list(ACTIVITIES), ACTIVITY_ALIASES)
@@ -199,6 +200,8 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
     item_lookup = build_lookup(set(items), ITEM_ALIASES)
     df["item"] = _map_distinct(
         item_given, lambda s: item_lookup.get(fold(s), s.strip().lower()) if s else "")
+    local_names.implied_items(df, fl, activity_given, item_given)  # 類別 = 柴油
+    local_names.supplier_regions(df, fl)
 
     # quantity and unit
     q = parse_quantities(qraw, decimal_comma=decimal_comma)
@@ -217,6 +220,7 @@ def _table_rows(t, decimal_comma: bool, default_sector: str, items):
     # One lookup per distinct spelling, shared by the unit column and units inside cells.
     distinct = {u: normalise_unit(u) for u in {*unit_text.unique(), *cell_unit.unique()} if u}
     df["unit_expr"] = unit_text.map(distinct).astype(object)
+    local_names.item_units(df, fl, unit_text)  # Towngas `units`; m³ of a gas
     ok_qty = problem.isna()
     fl.flag(ok_qty & unit_text.eq(""), "missing-unit", "unit",
             "The unit is empty; write the unit of the quantity, e.g. kWh, L, t.")

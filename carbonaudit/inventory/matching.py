@@ -14,7 +14,7 @@ import difflib
 import itertools
 from dataclasses import dataclass, field
 
-from carbonaudit.factors.units import conversion_factor, convertible, get_ureg
+from carbonaudit.factors.units import conversion_factor, convertible, display_unit, get_ureg
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,8 @@ class Matcher:
                     return self._done(i, mult, ids, date, notes, unit_expr, text)
         rec = self.records[ranked[0]]
         return Resolution(code="unit-mismatch", message=(
-            f"The unit {unit_expr} cannot be converted to {rec['unit']} (factor {rec['id']}) and "
+            f"The unit {display_unit(unit_expr)} cannot be converted to {rec['unit']} (factor "
+            f"{rec['id']}) and "
             f"no density or heating value is known for {rec['item']}; give the quantity in "
             f"{rec['unit']} or pin a factor with a matching unit."))
 
@@ -177,7 +178,8 @@ class Matcher:
                           f"Factor {rec['id']} is marked unverified: its value could not be "
                           f"checked against the primary source; see `carbonaudit factors "
                           f"show {rec['id']}`."))
-        conv = text or (f"{unit_expr} -> {rec['unit_expr']} x{mult:.10g}"
+        conv = text or (f"{display_unit(unit_expr)} -> {display_unit(rec['unit_expr'])} "
+                        f"x{mult:.10g}"
                         if unit_expr != rec["unit_expr"] else "")
         return Resolution(factor_index=i, multiplier=mult, conversion=conv, properties=ids,
                           notes=tuple(notes))
@@ -185,7 +187,9 @@ class Matcher:
     def _bridge(self, i: int, unit_expr: str):
         """Try one or two fuel properties (multiplied or divided) to reach the factor unit."""
         rec = self.records[i]
-        props = self.props.get(rec["item"], [])
+        # A heating value bridges only to a factor of the same basis (NCV or GCV).
+        props = [p for p in self.props.get(rec["item"], [])
+                 if not (p.get("basis") and rec.get("basis") and p["basis"] != rec["basis"])]
         if not props or not rec["unit_expr"]:
             return None
         ureg = get_ureg()
@@ -200,7 +204,7 @@ class Matcher:
                         q = q * pq if s == 1 else q / pq
                     if q.dimensionality == target.dimensionality:
                         mult = float(q.to(rec["unit_expr"]).magnitude)
-                        text = f"{unit_expr} " + " ".join(
+                        text = f"{display_unit(unit_expr)} " + " ".join(
                             f"{'x' if s == 1 else '/'} {p['property']} {p['value']} {p['unit']} "
                             f"[{p['id']}]" for p, s in zip(combo, signs, strict=True)
                         ) + f" -> {rec['unit']}"

@@ -78,6 +78,11 @@ COLUMN_HELP: dict[str, tuple[str, str, str, str, str]] = {
         "Unit of supplier_factor, e.g. kgCO2e/kWh.",
         "供應商因子單位", "供應商因子的單位，例如 kgCO2e/kWh。",
         "供应商因子单位", "供应商因子的单位，例如 kgCO2e/kWh。"),
+    "supplier": (
+        "Utility that sold the energy, e.g. CLP, HK Electric; it sets the grid region of an "
+        "electricity row that gives none.",
+        "供應商", "售電公司，例如中電、港燈；電力行未填地區時以此決定電網地區。",
+        "供应商", "售电公司，例如中电、港灯、广东电网；电力行未填地区时以此决定电网地区。"),
     "scope": (
         "Optional override: 1, 2 or 3. Leave blank to use the activity's default.",
         "範疇", "選填：1、2 或 3。留空即按活動預設。",
