@@ -60,7 +60,8 @@ def read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[s
             try:
                 rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except Exception as exc:
-                raise InputUnreadable(shown, f"sheet '{name}' could not be read ({exc})"
+                raise InputUnreadable(shown, f"sheet '{name}' could not be read ({exc}); the "
+                                      "workbook is damaged: open it in Excel and save it again"
                                       ) from exc
             table, sheet_findings, had_content = _sheet_table(
                 source, name, rows, formulas[name].result(), named=sheet is not None)

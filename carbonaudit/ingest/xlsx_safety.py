@@ -6,6 +6,10 @@ legacy .xls file is not a zip at all.  `check_workbook` refuses those with a pla
 before calamine sees the bytes.  `formula_cells_without_value` finds formulas whose result
 was never cached (openpyxl-written workbooks): calamine reads them as empty and we never
 evaluate formulas ourselves, so the user has to be told.
+
+Every XML part we parse goes through `parse_part`/`iterparse_part`: XML the parser refuses
+(an entity declaration, an unbound namespace prefix, a duplicate attribute, a missing end
+tag, a control character) is `InputUnreadable` naming the part, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+from xml.etree.ElementTree import Element, ParseError
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from carbonaudit.errors import InputUnreadable
@@ -65,6 +72,11 @@ def check_workbook(path: Path, *, max_uncompressed: int = 2 * 1024**3,
     if total > max_uncompressed or too_dense:
         raise InputUnreadable(shown, f"the workbook expands beyond a sane size ({total:,} bytes "
                               "uncompressed); refusing to open it")
+    with zipfile.ZipFile(path) as zf:
+        # Read by every spreadsheet library before anything else: refuse damage here, once.
+        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if part in names:
+                parse_part(zf, part, shown)
 
 
 def _not_zip_reason(path: Path, head: bytes) -> str:
@@ -88,9 +100,35 @@ def _contains_any(path: Path, needles: tuple[bytes, ...]) -> bool:
     return False
 
 
+def _refusal(shown: str, part: str, exc: Exception) -> InputUnreadable:
+    if isinstance(exc, DefusedXmlException):
+        return InputUnreadable(shown, f"{part} declares XML entities or a document type, which "
+                               "Excel never writes; refusing to read it")
+    return InputUnreadable(shown, f"{part} is not well-formed XML ({exc}); the workbook is "
+                           "damaged: open it in Excel and save it again")
+
+
+def parse_part(zf: zipfile.ZipFile, part: str, shown: str | None = None) -> Element:
+    """One XML part of the package, parsed safely; `InputUnreadable` if the parser refuses it."""
+    shown = shown or str(zf.filename)
+    try:
+        return SafeET.fromstring(zf.read(part))
+    except (ParseError, DefusedXmlException) as exc:
+        raise _refusal(shown, part, exc) from exc
+
+
+def iterparse_part(fh: IO[bytes], part: str, shown: str,
+                   events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
+    """`iterparse` over an open part; XML the parser refuses is `InputUnreadable`."""
+    try:
+        yield from SafeET.iterparse(fh, events=events)
+    except (ParseError, DefusedXmlException) as exc:
+        raise _refusal(shown, part, exc) from exc
+
+
 def sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     """Zip member name of a sheet's XML, via xl/workbook.xml and its relationships."""
-    workbook = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    workbook = parse_part(zf, "xl/workbook.xml")
     rel_id = None
     for sheet in workbook.iter(f"{{{_NS_MAIN}}}sheet"):
         if sheet.get("name") == sheet_name:
@@ -98,7 +136,7 @@ def sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
             break
     if rel_id is None:
         return None
-    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    rels = parse_part(zf, "xl/_rels/workbook.xml.rels")
     for rel in rels.iter(f"{{{_NS_REL_PKG}}}Relationship"):
         if rel.get("Id") == rel_id:
             target = rel.get("Target", "")
@@ -118,7 +156,7 @@ def formula_cells_without_value(path: Path, sheet_name: str) -> list[str]:
         if not _member_has_formula(zf, part):
             return []
         with zf.open(part) as fh:
-            return _scan_formula_cells(fh)
+            return _scan_formula_cells(fh, part, str(path))
 
 
 def _member_has_formula(zf: zipfile.ZipFile, part: str) -> bool:
@@ -140,12 +178,12 @@ def _member_has_formula(zf: zipfile.ZipFile, part: str) -> bool:
     return False
 
 
-def _scan_formula_cells(fh: IO[bytes]) -> list[str]:
+def _scan_formula_cells(fh: IO[bytes], part: str, shown: str) -> list[str]:
     cell_tag, f_tag, v_tag, row_tag, data_tag = (
         f"{{{_NS_MAIN}}}{t}" for t in ("c", "f", "v", "row", "sheetData"))
     missing: list[str] = []
     sheet_data = None
-    for event, elem in SafeET.iterparse(fh, events=("start", "end")):
+    for event, elem in iterparse_part(fh, part, shown, ("start", "end")):
         if event == "start":
             if elem.tag == data_tag:
                 sheet_data = elem

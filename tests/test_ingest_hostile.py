@@ -1,0 +1,90 @@
+"""Hostile and damaged input files: a clean refusal or a finding, never a traceback.
+
+Every file is built in the test: a real workbook written by xlsxwriter, then one XML part
+of its zip changed the way a broken or malicious producer would.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from typer.testing import CliRunner
+
+from carbonaudit.cli import app
+from carbonaudit.errors import InputUnreadable
+from carbonaudit.ingest.reader import read_activity_files
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _base(path: Path) -> Path:
+    """A small activity workbook whose sheet holds a formula, so the formula scan reads it."""
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Activity")
+    sheet.write_row("A1", ["activity", "quantity", "unit", "site"])
+    sheet.write_row("A2", ["purchased_electricity", 100, "kWh", "HQ"])
+    sheet.write_row("A3", ["purchased_electricity"])
+    sheet.write_formula("B3", "=B2*2", None, 200)
+    sheet.write("C3", "kWh")
+    book.close()
+    return path
+
+
+def _patched(src: Path, dst: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info.filename, change(data) if info.filename == part else data)
+    return dst
+
+
+def _refused(path: Path, *words: str) -> str:
+    with pytest.raises(InputUnreadable) as caught:
+        read_activity_files([path])
+    message = str(caught.value)
+    assert "\n" not in message
+    for word in words:
+        assert word in message, message
+    return message
+
+
+# --- 1. XML the parser refuses -----------------------------------------------------------
+
+_BROKEN_SHEETS = {
+    "unbound-prefix": lambda d: d.replace(b"<sheetData>", b"<sheetData><q:x/>", 1),
+    "duplicate-attribute": lambda d: d.replace(b'<c r="A1"', b'<c r="A1" r="A1"', 1),
+    "missing-end-tag": lambda d: d.replace(b"</sheetData>", b"", 1),
+    "control-character": lambda d: d.replace(b"<sheetData>", b"<sheetData>\x01", 1),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(_BROKEN_SHEETS))
+def test_sheet_xml_the_parser_refuses_is_unreadable(tmp_path: Path, damage: str) -> None:
+    path = _patched(_base(tmp_path / "base.xlsx"), tmp_path / f"{damage}.xlsx", SHEET,
+                    _BROKEN_SHEETS[damage])
+    _refused(path, "open it in Excel and save it again")
+
+
+def test_entity_declaration_in_workbook_xml_is_refused(tmp_path: Path) -> None:
+    path = _patched(_base(tmp_path / "base.xlsx"), tmp_path / "entity.xlsx", "xl/workbook.xml",
+                    lambda d: d.replace(b"?>", b'?><!DOCTYPE workbook [<!ENTITY x "y">]>', 1))
+    _refused(path, "xl/workbook.xml", "entities")
+
+
+def test_refusals_exit_3_with_one_line(tmp_path: Path) -> None:
+    base = _base(tmp_path / "base.xlsx")
+    cases = [
+        _patched(base, tmp_path / "entity.xlsx", "xl/workbook.xml",
+                 lambda d: d.replace(b"?>", b'?><!DOCTYPE workbook [<!ENTITY x "y">]>', 1)),
+        _patched(base, tmp_path / "unbound.xlsx", SHEET, _BROKEN_SHEETS["unbound-prefix"]),
+    ]
+    runner = CliRunner()
+    for path in cases:
+        result = runner.invoke(app, ["assess", str(path), "-o", str(tmp_path / "out")])
+        assert result.exit_code == 3, result.output
+        assert "Traceback" not in result.output
+        assert not isinstance(result.exception, (ValueError, SyntaxError))
