@@ -88,3 +88,30 @@ def test_refusals_exit_3_with_one_line(tmp_path: Path) -> None:
         assert result.exit_code == 3, result.output
         assert "Traceback" not in result.output
         assert not isinstance(result.exception, (ValueError, SyntaxError))
+
+
+# --- CSV cells longer than the csv module's field limit -------------------------------------
+
+
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_csv_cell_over_128_kib_is_read_whole(tmp_path: Path, quote: str) -> None:
+    note = "x" * 200_000
+    path = tmp_path / "long.csv"
+    path.write_text("activity,quantity,unit,description\n"
+                    f"purchased_electricity,10,kWh,{quote}{note}{quote}\n"
+                    "purchased_electricity,11,kWh,short\n", encoding="utf-8")
+    table = read_activity_files([path]).tables[0]
+    assert table.df["description"].tolist() == [note, "short"]
+    assert table.df["quantity"].tolist() == ["10", "11"]
+
+
+def test_csv_cell_of_megabytes_below_the_head_is_read_whole(tmp_path: Path) -> None:
+    note = "y" * 3_000_000
+    path = tmp_path / "late.csv"
+    path.write_text("activity,quantity,unit,description\n"
+                    + "purchased_electricity,10,kWh,a\n" * 5000
+                    + f'purchased_electricity,12,kWh,"{note}"\n', encoding="utf-8")
+    table = read_activity_files([path]).tables[0]
+    assert len(table.df) == 5001
+    assert table.df["description"].iloc[-1] == note
+    assert table.df["_row"].iloc[-1] == 5002

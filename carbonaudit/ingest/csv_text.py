@@ -18,7 +18,7 @@ from pyarrow import csv as pa_csv
 from carbonaudit.errors import InputUnreadable
 from carbonaudit.findings import Finding, Location, error
 from carbonaudit.ingest.columns import match_header
-from carbonaudit.ingest.encodings import hash_and_decode, head_text
+from carbonaudit.ingest.encodings import HEAD_BYTES, hash_and_decode, head_text
 from carbonaudit.ingest.header import (
     NO_HEADER,
     find_header,
@@ -68,6 +68,11 @@ def _choose_delimiter(text: str) -> tuple[str, list[list[str]], list[int]]:
     Also returns, per record, how many physical lines had been read once it ended: a quoted
     cell may span lines, and the fast reader skips lines while people count records.
     """
+    # No field of the head can be longer than the head itself; without this the csv
+    # module's 128 KiB default stops at the first long note cell.  Raising a process-wide
+    # limit only ever loosens it, and only up to HEAD_BYTES.
+    if csv.field_size_limit() < HEAD_BYTES:
+        csv.field_size_limit(HEAD_BYTES)
     best: tuple[int, str, list[list[str]], list[int]] | None = None
     for delimiter in _DELIMITERS:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
