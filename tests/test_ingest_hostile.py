@@ -15,7 +15,7 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from carbonaudit.cli import app
-from carbonaudit.errors import InputUnreadable
+from carbonaudit.errors import InputUnreadable, UsageError
 from carbonaudit.ingest.reader import read_activity_files
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -115,3 +115,49 @@ def test_csv_cell_of_megabytes_below_the_head_is_read_whole(tmp_path: Path) -> N
     assert len(table.df) == 5001
     assert table.df["description"].iloc[-1] == note
     assert table.df["_row"].iloc[-1] == 5002
+
+
+# --- --encoding that cannot decode text -----------------------------------------------------
+
+
+@pytest.mark.parametrize("codec", ["hex", "base64", "zlib", "rot13", "bz2", "uu", "quopri"])
+def test_encoding_that_is_not_a_text_encoding_is_a_usage_error(tmp_path: Path,
+                                                                codec: str) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("activity,quantity\npurchased_electricity,1\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a text encoding"):
+        read_activity_files([path], encoding=codec)
+    result = CliRunner().invoke(app, ["assess", str(path), "--encoding", codec,
+                                      "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "UTF16", "utf-32"])
+def test_utf16_without_byte_order_mark_is_refused(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "nobom.csv"
+    path.write_bytes("activity,quantity\npurchased_electricity,1\n".encode("utf-16-le"))
+    with pytest.raises(InputUnreadable, match="byte-order mark"):
+        read_activity_files([path], encoding=codec)
+
+
+def test_explicit_byte_order_of_a_file_with_its_mark(tmp_path: Path) -> None:
+    text = "activity,quantity,unit\npurchased_electricity,5,kWh\n"
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    for codec in (None, "utf-16", "utf-16-le"):
+        table = read_activity_files([path], encoding=codec).tables[0]
+        assert table.source.encoding == "utf-16"
+        assert table.columns == {"activity": "A", "quantity": "B", "unit": "C"}
+    without = tmp_path / "le.csv"
+    without.write_bytes(text.encode("utf-16-le"))
+    table = read_activity_files([without], encoding="utf-16-le").tables[0]
+    assert table.df["quantity"].tolist() == ["5"]
+
+
+def test_utf32_byte_order_mark_is_not_taken_for_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "u32.csv"
+    path.write_bytes("activity,quantity\n外購電力,5\n".encode("utf-32"))
+    table = read_activity_files([path]).tables[0]
+    assert table.source.encoding == "utf-32"
+    assert table.df["activity"].tolist() == ["外購電力"]

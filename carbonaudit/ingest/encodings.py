@@ -17,11 +17,19 @@ from carbonaudit.ingest.columns import CHINESE_ALIASES
 
 _CHUNK = 1024**2
 HEAD_BYTES = 256 * 1024  # enough text for 30 rows of any sane activity sheet
-_BOMS = (
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# An explicit codec of the same family as the file's byte-order mark: use the BOM-aware one,
+# or the mark would become an invisible first character of the first header cell.
+_BOM_FAMILY = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
+               "utf-32-le": "utf-32", "utf-32-be": "utf-32"}
+# Without a mark these codecs guess the byte order (the machine's own) and decode silently.
+_NEEDS_BOM = ("utf-16", "utf-32")
 
 
 def hash_and_decode(path: Path, shown: str, encoding: str | None) -> tuple[str, str, bool]:
@@ -29,16 +37,11 @@ def hash_and_decode(path: Path, shown: str, encoding: str | None) -> tuple[str, 
 
     Returns (sha256, encoding, whether the file contains a double quote at all).
     """
-    if encoding is not None:
-        try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError as exc:
-            raise UsageError(f"unknown text encoding '{encoding}'") from exc
     with path.open("rb") as fh:
         head = fh.read(4)
     bom = next((name for mark, name in _BOMS if head.startswith(mark)), None)
-    if encoding == "utf-8" and bom == "utf-8-sig":
-        encoding = bom  # same encoding; the -sig codec just drops the byte-order mark
+    if encoding is not None:
+        encoding = _given_codec(encoding, bom, shown)
     candidate = encoding or bom or "utf-8"
     digest, ok, where, quoted = _hash_and_check(path, candidate)
     if ok:
@@ -51,6 +54,29 @@ def hash_and_decode(path: Path, shown: str, encoding: str | None) -> tuple[str, 
             return digest, guess, quoted
     raise InputUnreadable(shown, "could not work out the text encoding (tried UTF-8, GB18030 "
                           "and Big5); save the file as UTF-8 or pass --encoding")
+
+
+def _given_codec(encoding: str, bom: str | None, shown: str) -> str:
+    """The codec named by `--encoding`, checked: a text encoding, and usable on this file."""
+    try:
+        name = codecs.lookup(encoding).name
+        # str.decode refuses bytes-to-bytes codecs (hex, base64, zlib, rot13) with LookupError
+        b"abcd".decode(name, errors="ignore")
+    except UnicodeError as exc:  # the 'undefined' codec decodes nothing
+        raise UsageError(f"'{encoding}' cannot decode any text") from exc
+    except LookupError as exc:
+        if "not a text encoding" in str(exc):
+            raise UsageError(f"'{encoding}' is not a text encoding (it turns bytes into bytes, "
+                             "not into text); give one such as utf-8, gb18030 or big5") from exc
+        raise UsageError(f"unknown text encoding '{encoding}'") from exc
+    family = _BOM_FAMILY.get(name)
+    if family is not None and bom == family:
+        return bom  # same encoding; the BOM-aware codec drops the byte-order mark
+    if name in _NEEDS_BOM and bom != name:
+        raise InputUnreadable(shown, f"--encoding {encoding} needs a byte-order mark at the start "
+                              "of the file and this file has none; give "
+                              f"{name}-le or {name}-be instead")
+    return name
 
 
 def _hash_and_check(path: Path, encoding: str) -> tuple[str, bool, int, bool]:
