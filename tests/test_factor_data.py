@@ -374,11 +374,15 @@ def test_fuel_properties_structure():
         "status",
         "notes",
     ]
+    units = {"ncv": {"GJ/t", "MJ/Nm3"}, "gcv": {"mmBtu/gal", "mmBtu/scf", "mmBtu/short_ton"},
+             "density": {"kg/L", "kg/m3"}, "ncv_per_gcv": {"GJ/GJ"}}
+    basis = {"ncv": "NCV", "gcv": "GCV", "density": "", "ncv_per_gcv": ""}
     for p in FUEL_PROPS:
-        assert p["property"] in {"ncv", "density"}
+        assert p["property"] in units
         assert p["source"] and p["licence"] and p["status"] in STATUSES, p["id"]
         assert float(p["value"]) > 0
-        assert p["unit"] in ({"GJ/t", "MJ/Nm3"} if p["property"] == "ncv" else {"kg/L", "kg/m3"})
+        assert p["unit"] in units[p["property"]]
+        assert p["basis"] == basis[p["property"]], p["id"]  # a heating value names its basis
         if p["status"] != "verified":
             assert p["notes"], p["id"]
     for item in ("diesel", "gasoline", "lpg", "kerosene", "jet_kerosene", "fuel_oil"):

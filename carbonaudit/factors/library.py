@@ -15,6 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from carbonaudit.errors import InputUnreadable, UsageError
+from carbonaudit.factors.heating import GCV, NCV, heating_basis
 from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
 
 FACTOR_COLUMNS = (
@@ -174,6 +175,7 @@ def _typed(table):
     region = table["region"].fillna("").str.strip().str.upper()
     table["region"] = region.where(region.ne(""), "GLOBAL")
     table["unit_expr"] = table["unit"].map(lambda u: normalise_unit(u) or "")
+    table["basis"] = table["basis"].map(heating_basis)  # HHV/gross -> GCV, LHV/net -> NCV
     return table
 
 
@@ -186,6 +188,7 @@ def _typed_properties(props):
         props["unit_expr"] = pd.Series(dtype=str)
         return props
     props["value_f"] = pd.to_numeric(props["value"], errors="coerce")
+    props["basis"] = props["basis"].map(heating_basis)
     props["unit_expr"] = props["unit"].map(_property_unit_expr)
     return props
 
@@ -318,6 +321,10 @@ def _user_row_problems(row, loc, seen, r, activities, normalise_unit) -> list[Fi
         out.append(error("missing-source",
                          "This factor has no source; name the publisher and document.",
                          loc("source")))
+    if row["basis"] and heating_basis(row["basis"]) not in (NCV, GCV):
+        out.append(error("bad-basis", f"Basis {row['basis']!r} must be NCV (net, LHV) or GCV "
+                         "(gross, HHV), or empty for a factor not per unit of energy.",
+                         loc("basis")))
     if row["status"] and row["status"] not in STATUSES:
         out.append(error("bad-status",
                          f"Status must be one of {', '.join(STATUSES)}.", loc("status")))

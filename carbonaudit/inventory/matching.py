@@ -5,7 +5,8 @@ are: an explicit factor_id wins; otherwise the factor of the same activity and i
 region is the row's region or its nearest parent (HK-CLP -> HK -> GLOBAL), whose validity
 covers the row's date, user factors before shipped ones and the newest vintage first; the
 activity unit converts to the factor unit directly or through the item's fuel properties
-(density, NCV), each property used recorded in the lineage.
+(density, and a heating value of the factor's own basis: see bridge.py), each property used
+recorded in the lineage.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import difflib
 import itertools
 from dataclasses import dataclass, field
 
-from carbonaudit.factors.units import conversion_factor, convertible, display_unit, get_ureg
+from carbonaudit.factors.units import conversion_factor, convertible, display_unit
+from carbonaudit.inventory.bridge import PropertyBridges
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,7 @@ class Matcher:
         self.items_by_activity: dict[str, set[str]] = {}
         for a, it in self.by_key:
             self.items_by_activity.setdefault(a, set()).add(it)
-        props = library.properties
-        self.props: dict[str, list[dict]] = {}
-        if len(props):
-            for r in props.to_dict("records"):
-                if r.get("unit_expr") and r.get("value_f") == r.get("value_f"):
-                    self.props.setdefault(r["item"], []).append(r)
+        self.bridges = PropertyBridges(library.properties)
 
     # ------------------------------------------------------------------ resolution
     def resolve(self, activity, item, region, sector, date, unit_expr, factor_id) -> Resolution:
@@ -154,10 +151,10 @@ class Matcher:
                     return self._done(i, conversion_factor(unit_expr, fu), (), date, notes,
                                       unit_expr)
             for i in group:
-                bridged = self._bridge(i, unit_expr)
+                bridged = self.bridges.find(self.records[i], unit_expr)
                 if bridged:
-                    mult, text, ids = bridged
-                    return self._done(i, mult, ids, date, notes, unit_expr, text)
+                    return self._done(i, bridged.multiplier, bridged.ids, date,
+                                      [*notes, *bridged.notes], unit_expr, bridged.text)
         rec = self.records[ranked[0]]
         return Resolution(code="unit-mismatch", message=(
             f"The unit {display_unit(unit_expr)} cannot be converted to {rec['unit']} (factor "
@@ -183,33 +180,6 @@ class Matcher:
                         if unit_expr != rec["unit_expr"] else "")
         return Resolution(factor_index=i, multiplier=mult, conversion=conv, properties=ids,
                           notes=tuple(notes))
-
-    def _bridge(self, i: int, unit_expr: str):
-        """Try one or two fuel properties (multiplied or divided) to reach the factor unit."""
-        rec = self.records[i]
-        # A heating value bridges only to a factor of the same basis (NCV or GCV).
-        props = [p for p in self.props.get(rec["item"], [])
-                 if not (p.get("basis") and rec.get("basis") and p["basis"] != rec["basis"])]
-        if not props or not rec["unit_expr"]:
-            return None
-        ureg = get_ureg()
-        target = ureg.Quantity(1.0, rec["unit_expr"])
-        start = ureg.Quantity(1.0, unit_expr)
-        for n in (1, 2):
-            for combo in itertools.permutations(props, n):
-                for signs in itertools.product((1, -1), repeat=n):
-                    q = start
-                    for p, s in zip(combo, signs, strict=True):
-                        pq = ureg.Quantity(p["value_f"], p["unit_expr"])
-                        q = q * pq if s == 1 else q / pq
-                    if q.dimensionality == target.dimensionality:
-                        mult = float(q.to(rec["unit_expr"]).magnitude)
-                        text = f"{display_unit(unit_expr)} " + " ".join(
-                            f"{'x' if s == 1 else '/'} {p['property']} {p['value']} {p['unit']} "
-                            f"[{p['id']}]" for p, s in zip(combo, signs, strict=True)
-                        ) + f" -> {rec['unit']}"
-                        return mult, text, tuple(p["id"] for p in combo)
-        return None
 
     def _nearest(self, activity, item, region) -> str:
         items = sorted(self.items_by_activity.get(activity, set()))
