@@ -8,13 +8,24 @@ from contextlib import contextmanager
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-err = Console(stderr=True, highlight=False)
+from carbonaudit.jsonio import printable
+
+# Markup off by default: table cells and messages carry user text ("[/x]" in a site name
+# would otherwise be read as a closing tag and stop the program); styled lines opt in.
+err = Console(stderr=True, highlight=False, markup=False)
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def emit_json(doc: dict) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+    """The one JSON document on stdout; text that the terminal's encoding cannot show (or a
+    lone surrogate from a file name) is written as JSON escapes rather than failing."""
+    text = printable(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False))
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=True, indent=2, allow_nan=False) + "\n")
 
 
 def t(kg: float) -> str:
@@ -30,8 +41,9 @@ def progress(enabled: bool = True):
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
+    stage = TextColumn("{task.description}", style="bold", markup=False)
+    with Progress(SpinnerColumn(), stage, BarColumn(), TimeElapsedColumn(), console=err,
+                  transient=True) as bar:
         task = bar.add_task("starting", total=None)
         yield lambda msg: bar.update(task, description=msg, advance=1)
 
@@ -51,7 +63,8 @@ def findings_table(findings, limit: int = 50) -> Table:
     table.add_column("message", overflow="fold")
     for f in findings[:limit]:
         sev = str(f.severity)
-        table.add_row(f"[{SEVERITY_STYLE[sev]}]{sev}[/]", f.code, str(f.location), f.message)
+        table.add_row(Text(sev, style=SEVERITY_STYLE[sev]), f.code, printable(str(f.location)),
+                      printable(f.message))
     if len(findings) > limit:
         table.caption = f"{len(findings) - limit} more in findings.json / --json"
     return table
@@ -105,5 +118,15 @@ def inventory_summary(doc: dict) -> list[Table]:
 
 
 def show(*renderables) -> None:
+    """Print to stderr; a string may use markup, and one whose user text reads as broken
+    markup is printed as it is rather than stopping the program."""
+    from rich.errors import MarkupError
+
     for r in renderables:
-        err.print(r)
+        if not isinstance(r, str):
+            err.print(r)
+            continue
+        try:
+            err.print(printable(r), markup=True)
+        except MarkupError:
+            err.print(printable(r), markup=False)

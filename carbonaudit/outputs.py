@@ -142,7 +142,12 @@ def findings_document(findings: list[Finding]) -> dict:
 
 
 def dumps(doc: dict) -> bytes:
-    return (json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+    """The document as carbonaudit writes JSON: UTF-8, indented, no NaN.  A lone surrogate
+    (a file name that is not UTF-8) is written as its JSON escape, so encoding never fails."""
+    from carbonaudit.jsonio import printable
+
+    text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
+    return (printable(text) + "\n").encode("utf-8")
 
 
 def write_assessment(assessment, document: dict, out_dir: Path) -> dict[str, Path]:

@@ -22,6 +22,7 @@ from carbonaudit.cbam.grid import Grid, Header, find_header, parse_number_column
 from carbonaudit.cbam.imports_columns import ALIASES, COLUMNS, REQUIRED
 from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
 from carbonaudit.ingest.numbers import cell_problem_message, parse_dates, parse_quantities
+from carbonaudit.jsonio import loads
 
 # Units a net-mass cell may carry; the column's own unit is t (MWh for electricity).
 _MASS_UNITS = {"t": 1.0, "tonne": 1.0, "tonnes": 1.0, "ton": 1.0, "tons": 1.0, "kg": 0.001}
@@ -400,7 +401,7 @@ def _load_communication(path: Path, name: str) -> dict | Finding:
                      f"was not found (looked in {path.parent}); paths are relative to the "
                      "imports file.")
     try:
-        doc = json.loads(path.read_text("utf-8"))
+        doc = loads(path.read_bytes())  # safe loader: NaN, duplicate keys, depth
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return error("cbam-import-communication-unreadable", f"The communication file {name} "
                      f"is not readable JSON ({exc}).")

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from carbonaudit.findings import Finding, Location, ValidationReport, error, has_errors, sort_key
+from carbonaudit.jsonio import loads
 
 OFFICIAL_SHEETS = {"A_InstData", "B_EmInst", "D_Processes"}
 
@@ -60,7 +61,7 @@ def _validate_json(path: Path) -> tuple[list[Finding], int]:
     from carbonaudit.schemas import validate_document
 
     try:
-        doc = json.loads(path.read_text("utf-8"))
+        doc = loads(path.read_bytes())  # safe loader: NaN, duplicate keys, depth
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return [error("cbam-comm-unreadable", f"not a readable JSON document: {exc}",
                       Location(str(path)))], 0

@@ -41,8 +41,9 @@ def fail(exc: CarbonAuditError) -> typer.Exit:
     from rich.markup import escape
 
     from carbonaudit.console import err
+    from carbonaudit.jsonio import printable
 
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
+    err.print(f"[bold red]error:[/] {escape(printable(str(exc)))}", markup=True, highlight=False,
               soft_wrap=True)
     return typer.Exit(exc.exit_code)
 

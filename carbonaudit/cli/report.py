@@ -37,6 +37,7 @@ def report(
     Example: [bold]carbonaudit report out/inventory.json --format pdf --lang zh-Hant[/]
     """
     from carbonaudit.console import err
+    from carbonaudit.jsonio import printable
     from carbonaudit.reports.render import InvalidDocument, render_report, report_name
 
     target = output or document.with_name(report_name("report", lang, fmt, standard))
@@ -47,7 +48,7 @@ def report(
         from rich.markup import escape
 
         for f in exc.findings[:50]:
-            err.print(f"[red]{f.code}[/] {escape(f'{f.location.pointer}: {f.message}')}",
+            err.print(f"[red]{f.code}[/] {escape(printable(f'{f.location}: {f.message}'))}",
                       markup=True, highlight=False, soft_wrap=True)
         raise fail(exc) from None
     except CarbonAuditError as exc:

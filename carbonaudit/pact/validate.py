@@ -26,6 +26,7 @@ from carbonaudit.findings import (
     has_errors,
     warning,
 )
+from carbonaudit.jsonio import loads
 from carbonaudit.pact.rules import check_footprint, duplicate_ids
 from carbonaudit.schemas import pointer, validator
 
@@ -246,7 +247,7 @@ def load_json(path: Path) -> tuple[object, str, Finding | None]:
         return None, digest, error("pact-invalid-json", "The file is empty; a PACT document "
                                    "is a JSON object or array.", Location(file=shown))
     try:
-        return json.loads(raw.decode("utf-8-sig")), digest, None
+        return loads(raw, allow_nan=True), digest, None  # NaN: pact-not-finite below
     except UnicodeDecodeError:
         return None, digest, error("pact-invalid-json", "The file is not UTF-8 text; PACT "
                                    "documents are UTF-8 JSON.", Location(file=shown))

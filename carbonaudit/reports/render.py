@@ -9,7 +9,6 @@ so the workbook, the PDF and the JSON agree.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from carbonaudit.errors import CarbonAuditError, InputUnreadable, UsageError
@@ -20,13 +19,15 @@ _INVENTORY_KEYS = {"totals_kgco2e", "scope_2", "by_iso_category"}
 
 
 class InvalidDocument(CarbonAuditError):
-    """The document fails its schema; `findings` holds one finding per violation."""
+    """The document fails its schema (or holds JSON we refuse: NaN, a duplicate key, a
+    lone surrogate); `findings` holds one finding per violation."""
 
-    def __init__(self, kind: str, findings: list) -> None:
+    def __init__(self, kind: str, findings: list, problem: str = "does not match its schema"
+                 ) -> None:
         shown = "; ".join(f"{f.location.pointer}: {f.message}" for f in findings[:5])
         more = f" (and {len(findings) - 5} more)" if len(findings) > 5 else ""
-        super().__init__(f"the {kind} document does not match its schema, so no report was "
-                         f"written: {shown}{more}")
+        super().__init__(f"the {kind} document {problem}, so no report was written: "
+                         f"{shown}{more}")
         self.findings = findings
 
 
@@ -44,16 +45,18 @@ def document_kind(doc: dict) -> str:
 
 
 def load_document(path: Path) -> tuple[dict, bytes]:
-    """The parsed JSON and its bytes; InputUnreadable when it cannot be read or parsed."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputUnreadable(str(path), exc.strerror or "cannot be read") from None
-    try:
-        return json.loads(raw.decode("utf-8-sig")), raw
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputUnreadable(str(path), f"not valid JSON ({exc})") from None
+    """The parsed JSON and its bytes (through the safe loader).  InputUnreadable when it
+    cannot be read or parsed at all; InvalidDocument for JSON we refuse (NaN, Infinity, a
+    duplicate key, a lone surrogate), each a finding with its JSON pointer."""
+    from carbonaudit.jsonio import UNREADABLE, read
+
+    doc, raw, found = read(Path(path))
+    unreadable = [f for f in found if f.code in UNREADABLE]
+    if unreadable:
+        raise InputUnreadable(unreadable[0].location.file or str(path), unreadable[0].message)
+    if found:
+        raise InvalidDocument("JSON", found, "holds values that JSON does not allow")
+    return doc, raw
 
 
 def check_document(doc: dict) -> str:
@@ -158,10 +161,13 @@ def _findings_beside(folder: Path | None) -> list[dict] | None:
     path = folder / "findings.json" if folder else None
     if path is None or not path.is_file():
         return None
+    from carbonaudit.jsonio import parse
+
     try:
-        found = json.loads(path.read_text("utf-8")).get("findings")
-    except (OSError, ValueError, AttributeError):
+        doc, _ = parse(path.read_bytes())
+    except OSError:
         return None
+    found = doc.get("findings") if isinstance(doc, dict) else None
     return [f for f in found if isinstance(f, dict)] if isinstance(found, list) else None
 
 
