@@ -21,6 +21,7 @@ from carbonaudit.cli.pact import pact_app
 from carbonaudit.cli.report import report
 from carbonaudit.cli.templates import init, template_app
 from carbonaudit.cli.validate import validate
+from carbonaudit.cli.verify import verify
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -56,3 +57,4 @@ app.command()(init)
 app.add_typer(cbam_app, name="cbam")
 app.add_typer(pact_app, name="pact")
 app.command("report")(report)
+app.command()(verify)

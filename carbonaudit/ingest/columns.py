@@ -17,7 +17,8 @@ from carbonaudit.factors.vocab import fold
 CANONICAL: tuple[str, ...] = (
     "activity", "item", "quantity", "unit", "site", "period_start", "period_end", "year",
     "region", "sector", "factor_id", "supplier_factor", "supplier_factor_unit", "scope",
-    "scope3_category", "iso_category", "reference", "description", "supplier",
+    "scope3_category", "iso_category", "reference", "description", "claimed_kgco2e",
+    "supplier",
 )
 
 REQUIRED: tuple[str, ...] = ("activity", "quantity")
@@ -92,6 +93,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "utility", "electricity supplier", "energy supplier", "power company", "vendor",
         "供應商", "供应商", "供電商", "供电商", "供電公司", "供电公司", "電力公司", "电力公司",
         "公用事業公司", "公用事业公司",
+    ),
+    # The client's own per-row figure, for `carbonaudit verify`.  Every spelling names kg:
+    # a bare "emissions" or "排放量" could be in tonnes, and a unit guessed is a wrong number.
+    "claimed_kgco2e": (
+        "claimed kgco2e", "claimed emissions (kgCO2e)", "reported emissions (kgCO2e)",
+        "emissions (kgCO2e)", "emissions kgco2e", "ghg emissions (kgCO2e)", "kgco2e",
+        "co2e (kg)", "排放量 (kgCO2e)", "碳排放量 (kgCO2e)", "申報排放量 (kgCO2e)",
+        "申报排放量 (kgCO2e)", "溫室氣體排放量 (kgCO2e)", "温室气体排放量 (kgCO2e)",
+        "排放量（千克二氧化碳當量）", "排放量（千克二氧化碳当量）", "排放量（公斤二氧化碳當量）",
     ),
 }
 

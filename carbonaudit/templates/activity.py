@@ -103,6 +103,10 @@ COLUMN_HELP: dict[str, tuple[str, str, str, str, str]] = {
         "Free text notes.",
         "說明", "備註文字。",
         "说明", "备注文字。"),
+    "claimed_kgco2e": (
+        "Optional, for verification: the emissions you reported for this row, in kg CO2e.",
+        "排放量 (kgCO2e)", "選填，供核查用：此行已申報的排放量（千克二氧化碳當量）。",
+        "排放量 (kgCO2e)", "选填，供核查用：此行已申报的排放量（千克二氧化碳当量）。"),
 }
 
 EXAMPLE_ROW: dict[str, object] = {
