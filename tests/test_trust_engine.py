@@ -141,3 +141,59 @@ def test_a_user_factor_with_an_unknown_basis_is_an_error_at_the_cell(tmp_path):
             factors=(path,), header=PINNED)
     bad = [f for f in r.findings if f.code == "bad-basis"]
     assert [(f.location.file, f.location.cell) for f in bad] == [(str(path), "F2")]
+
+
+# ------------------------------------------------------------------ supplier factor units
+
+SUPPLIER = "activity,item,quantity,unit,site,period_start,region,supplier_factor," \
+           "supplier_factor_unit\n"
+HKE_2019 = 0.81  # HK Electric 2019, kg CO2e per kWh sold (sustainability report KPI)
+
+
+@pytest.mark.parametrize(("factor", "unit", "kg_per_kwh"), [
+    ("0.5", "kg/kWh", 0.5), ("0.5", "kgCO2e/kWh", 0.5), ("0.5", "kg CO2/kWh", 0.5),
+    ("0.5", "t/MWh", 0.5), ("0.5", "tCO2e/MWh", 0.5), ("500", "g/kWh", 0.5),
+    ("1000", "lb/MWh", 0.45359237),  # the pound is 0.45359237 kg exactly
+])
+def test_supplier_factor_units_people_write(tmp_path, factor, unit, kg_per_kwh):
+    r = run(tmp_path, f"purchased_electricity,grid,2000,kWh,A,2019-05-01,HK-HKE,{factor},{unit}\n",
+            header=SUPPLIER)
+    got = row(r)
+    assert got["status"] == "assessed"
+    assert got["co2e_kg"] == pytest.approx(2000 * HKE_2019)
+    assert got["co2e_market_kg"] == pytest.approx(2000 * kg_per_kwh)
+    assert got["market_basis"] == "supplier-specific"
+    assert "bad-supplier-factor" not in codes(r)
+
+
+@pytest.mark.parametrize(("factor", "unit", "cell"), [
+    ("0.5", "kg/furlong", "I2"), ("abc", "kg/kWh", "H2"), ("0.5", "kg/L", "I2"),
+    ("0.5", "", "I2"), ("-0.5", "kg/kWh", "H2"), ("1e300", "kg/kWh", "H2"),
+    ("1e309", "kg/kWh", "H2"),
+])
+def test_a_bad_supplier_factor_costs_only_the_market_figure(tmp_path, factor, unit, cell):
+    r = run(tmp_path, f"purchased_electricity,grid,2000,kWh,A,2019-05-01,HK-HKE,{factor},{unit}\n",
+            header=SUPPLIER)
+    got = row(r)
+    assert got["status"] == "assessed"  # the row is not rejected...
+    assert got["co2e_kg"] == pytest.approx(2000 * HKE_2019)  # ...its location figure stands
+    # the market figure falls back to the grid factor, and says so
+    assert got["co2e_market_kg"] == pytest.approx(2000 * HKE_2019)
+    assert got["market_basis"] == "grid average (supplier factor not usable, see findings)"
+    bad = [f for f in r.findings if f.code == "bad-supplier-factor"]
+    assert [(str(f.severity), f.location.cell) for f in bad] == [("error", cell)]
+    assert "location-based result" in bad[0].message
+
+
+def test_market_totals_count_the_fallback_as_grid_average(tmp_path):
+    from carbonaudit.inventory.document import build_document
+
+    r = run(tmp_path, "purchased_electricity,grid,1000,kWh,A,2019-05-01,HK-HKE,0.5,kg/kWh\n"
+                      "purchased_electricity,grid,3000,kWh,A,2019-06-01,HK-HKE,0.5,kg/furlong\n",
+            header=SUPPLIER)
+    doc = build_document(r)
+    assert doc["rows"]["rejected"] == 0
+    assert doc["totals_kgco2e"]["scope_2_location"] == pytest.approx(4000 * HKE_2019)
+    assert doc["totals_kgco2e"]["scope_2_market"] == pytest.approx(1000 * 0.5 + 3000 * HKE_2019)
+    assert doc["scope_2"]["rows_with_contractual_factor"] == 1
+    assert doc["scope_2"]["rows_using_grid_average_for_market"] == 1

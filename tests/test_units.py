@@ -47,5 +47,7 @@ def test_rate_units():
     assert parse_rate_unit("kgCO2e/kWh") == (1.0, "kWh", True)
     assert parse_rate_unit("t CO2e / MWh") == (1000.0, "MWh", True)
     assert parse_rate_unit("gCO2/kWh") == (1e-3, "kWh", False)
-    assert parse_rate_unit("kg/kWh") is None
+    assert parse_rate_unit("kg/kWh") == (1.0, "kWh", True)  # a bare mass is read as CO2e
+    assert parse_rate_unit("lb/MWh") == (0.45359237, "MWh", True)
+    assert parse_rate_unit("ton/MWh") is None  # short or metric: still refused
     assert parse_rate_unit("kgCO2e/furlong") is None

@@ -180,28 +180,31 @@ def convertible(from_expr: str, to_expr: str) -> bool:
     return dimensionality(from_expr) == dimensionality(to_expr)
 
 
-# Supplier (market-based) factor units: an emissions numerator over an activity unit.
-_EMISSION_NUMERATORS: dict[str, tuple[float, bool]] = {
-    # spelling (lower, no spaces/underscores) -> (kg per unit, is CO2e)
-    "kgco2e": (1.0, True), "gco2e": (1e-3, True), "tco2e": (1e3, True),
-    "kgco2": (1.0, False), "gco2": (1e-3, False), "tco2": (1e3, False),
-    "lbco2e": (0.45359237, True), "lbco2": (0.45359237, False),
+# Supplier (market-based) factor units: a mass of emissions over an activity unit, written
+# the ways suppliers and people write it: kg/kWh, kgCO2e/kWh, kg CO2/kWh, t/MWh, tCO2e/MWh,
+# g/kWh, lb/MWh.  A bare mass (kg/kWh) is read as CO2e, the unit the market figure is in.
+_EMISSION_MASSES: dict[str, float] = {
+    "kg": 1.0, "kilogram": 1.0, "kilograms": 1.0, "g": 1e-3, "gram": 1e-3, "grams": 1e-3,
+    "t": 1e3, "tonne": 1e3, "tonnes": 1e3, "lb": 0.45359237, "lbs": 0.45359237,
 }
+_GAS_SUFFIXES: tuple[tuple[str, bool], ...] = (("co2eq", True), ("co2e", True), ("co2", False))
 
 
 def parse_rate_unit(text: str) -> tuple[float, str, bool] | None:
-    """Parse a factor unit such as `kgCO2e/kWh` into (kg multiplier, activity expr, is_co2e).
-
-    Returns None when the text is not of that form or names a unit we do not accept.
-    """
+    """Parse an emission rate such as `kgCO2e/kWh` or `t/MWh` into (kg multiplier, activity
+    expr, is_co2e).  Returns None when the text is not of that form or names a unit we do
+    not accept (`ton` stays refused: short or metric?)."""
     if text is None or "/" not in str(text):
         return None
     num, _, den = str(text).partition("/")
-    key = _SPACES.sub("", num).replace("_", "").replace("₂", "2").lower()
-    if key not in _EMISSION_NUMERATORS:
-        return None
+    key = re.sub(r"[\s_\-]", "", num).replace("₂", "2").lower()
+    is_co2e = True
+    for suffix, co2e in _GAS_SUFFIXES:
+        if key.endswith(suffix):
+            key, is_co2e = key[: -len(suffix)], co2e
+            break
+    kg = _EMISSION_MASSES.get(key)
     expr = normalise_unit(den)
-    if expr is None:
+    if kg is None or expr is None:
         return None
-    kg, is_co2e = _EMISSION_NUMERATORS[key]
     return kg, expr, is_co2e

@@ -61,7 +61,8 @@ def _empty_frame():
     cols = ["_file", "_sheet", "_row", "_t", "activity_given", "item_given",
             "quantity_given", "unit_given", "unit_text", "activity", "item", "quantity",
             "unit_expr",
-            "period_start", "period_end", "supplier_factor", "scope_override",
+            "period_start", "period_end", "supplier_factor", "supplier_problem",
+            "supplier_problem_at", "scope_override",
             "scope3_override", "iso_override", "rejected", *TEXT_COLUMNS]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
 
@@ -313,8 +314,19 @@ def _strip_label(text: str) -> str:
 
 
 def _supplier(raw, df, fl, decimal_comma, parse_quantities) -> None:
-    from carbonaudit.factors.units import parse_rate_unit
+    """Read the supplier (market-based) factor; a bad one is noted, never a rejected row.
 
+    The supplier factor feeds only the market-based Scope 2 figure, so its problems must not
+    cost the row its location-based result: the message is kept in `supplier_problem` (and
+    the cell's column in `supplier_problem_at`) for the engine, which knows the row's scope.
+    """
+    import numpy as np
+
+    from carbonaudit.factors.units import parse_rate_unit
+    from carbonaudit.ingest.numbers import cell_problem_message
+
+    df["supplier_problem"] = pd_series(np.full(len(df), None, dtype=object), df.index)
+    df["supplier_problem_at"] = df["supplier_problem"]
     if "supplier_factor" not in raw.columns:
         df["supplier_factor"] = float("nan")
         return
@@ -323,21 +335,35 @@ def _supplier(raw, df, fl, decimal_comma, parse_quantities) -> None:
     value = pd_series(q.value, df.index)
     prob = pd_series(q.problem, df.index)
     present = prob.ne("missing-quantity")
-    fl.flag(present & prob.notna(), "bad-supplier-factor", "supplier_factor",
-            "The supplier factor is not a plain number; write e.g. 0.39 and its unit in "
-            "supplier_factor_unit.")
-    unit = df["supplier_factor_unit"]
+    # "0.39 kg/kWh" in the factor cell itself gives its unit when the unit column is blank
+    cell_unit = pd_series(q.unit_text, df.index).fillna("").astype(object)
+    unit = df["supplier_factor_unit"].where(df["supplier_factor_unit"].ne(""), cell_unit)
+    df["supplier_factor_unit"] = unit
     parsed = {u: parse_rate_unit(u) for u in unit.unique() if u}
-    fl.flag(present & prob.isna() & unit.eq(""), "missing-unit", "supplier_factor_unit",
-            "The supplier factor has no unit; write e.g. kgCO2e/kWh.")
-    unparsed = unit.map({u: p is None for u, p in parsed.items()}).astype(object).fillna(False)
-    unparsed = unparsed.astype(bool)
-    fl.flag(present & unit.ne("") & unparsed, "unknown-unit",
-            "supplier_factor_unit",
-            lambda i: f"Supplier factor unit {unit[i]!r} is not of the form kgCO2e/kWh.")
-    fl.flag(present & prob.isna() & value.lt(0), "negative-factor", "supplier_factor",
-            "The supplier factor is negative.")
-    df["supplier_factor"] = value.where(present & prob.isna())
+    unparsed = unit.map({u: r is None for u, r in parsed.items()}).astype(object)
+    unparsed = unparsed.fillna(False).astype(bool)
+    text = _text(given)
+    number_ok = present & prob.isna()
+    checks = (  # first problem wins: one message per cell
+        (present & prob.notna(), "supplier_factor",
+         lambda i: "Supplier factor: " + cell_problem_message(prob[i], text[i], decimal_comma)),
+        (number_ok & unit.eq(""), "supplier_factor_unit",
+         lambda i: "The supplier factor has no unit; write it in supplier_factor_unit, e.g. "
+                   "kg/kWh or tCO2e/MWh."),
+        (present & unit.ne("") & unparsed, "supplier_factor_unit",
+         lambda i: f"Supplier factor unit {unit[i]!r} is not an emission rate; write e.g. "
+                   "kg/kWh, kgCO2e/kWh, t/MWh or lb/MWh."),
+        (number_ok & value.lt(0), "supplier_factor",
+         lambda i: f"The supplier factor {text[i]} is negative."),
+    )
+    taken = pd_series(np.zeros(len(df), dtype=bool), df.index)
+    for mask, column, message in checks:
+        mask = mask & ~taken
+        for i in df.index[mask.to_numpy(dtype=bool)]:
+            df.at[i, "supplier_problem"] = message(i)
+            df.at[i, "supplier_problem_at"] = column
+        taken |= mask
+    df["supplier_factor"] = value.where(number_ok & ~taken)
 
 
 def _suggest(text: str, options: list[str]) -> str:
@@ -355,7 +381,8 @@ def row_location(df, i, tables, *columns: str) -> Location:
 def _duplicate_rows(df, tables) -> list[Finding]:
     """Identical rows are often double counting; warn on each repeat, keep both."""
     keys = ["activity_given", "item_given", "quantity_given", "unit_given", "site", "region",
-            "period_start", "period_end", "factor_id", "reference"]
+            "period_start", "period_end", "factor_id", "reference", "supplier_factor",
+            "supplier_factor_unit"]
     if df.empty:
         return []
     dup = df.duplicated(keys, keep="first") & df["quantity_given"].ne("")

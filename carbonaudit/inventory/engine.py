@@ -262,6 +262,16 @@ def _factor_numbers(column):
     return pd.to_numeric(column.replace("", None), errors="coerce").to_numpy(dtype=float)
 
 
+# A supplier factor feeds only the market-based figure: when it cannot be used, the row keeps
+# its location-based result and its market figure falls back to the grid factor, as the
+# GHG Protocol's Scope 2 hierarchy does for a row without a usable contractual instrument;
+# the error says so, so the fallback is never silent.
+_MARKET_ONLY = (" Only the market-based figure is affected: the row keeps its location-based "
+                "result, and its market-based figure uses the grid factor until this is fixed.")
+MARKET_BASES = ["", "supplier-specific", "grid average (no contractual instrument given)",
+                "grid average (supplier factor not usable, see findings)"]
+
+
 def _market(df, good, tables) -> list[Finding]:
     """Scope 2 market-based: the row's contractual factor, else the grid factor (disclosed)."""
     import numpy as np
@@ -273,8 +283,12 @@ def _market(df, good, tables) -> list[Finding]:
     scope2 = (df["scope"] == 2).fillna(False).to_numpy(dtype=bool) & good
     sf = df["supplier_factor"].to_numpy(dtype=float)
     has_sf = ~np.isnan(sf)
+    problem = df["supplier_problem"].notna().to_numpy(dtype=bool)
+    for i in df.index[scope2 & problem]:
+        findings.append(error("bad-supplier-factor", df.at[i, "supplier_problem"] + _MARKET_ONLY,
+                              row_location(df, i, tables, df.at[i, "supplier_problem_at"])))
     mult = np.full(len(df), np.nan)
-    bad_mask = np.zeros(len(df), dtype=bool)
+    mismatch = np.zeros(len(df), dtype=bool)
     rows = np.flatnonzero(scope2 & has_sf)
     if len(rows):
         pairs = df.iloc[rows][["unit_expr", "supplier_factor_unit"]].astype(str)
@@ -284,25 +298,31 @@ def _market(df, good, tables) -> list[Finding]:
             if convertible(unit_expr, den):
                 mult[rows[where]] = kg * conversion_factor(unit_expr, den)
             else:
-                bad_mask[rows[where]] = True
-    if bad_mask.any():
-        findings.extend(_aggregate(df, _series(df, bad_mask), tables, "supplier_factor_unit",
-                                   "error", "unit-mismatch",
-                                   "The supplier factor's unit does not fit the quantity's unit; "
-                                   "give it per the same kind of unit (e.g. kgCO2e/kWh for kWh)."))
-        df.loc[bad_mask, "rejected"] = True
-    ignored = has_sf & ~scope2 & good
+                mismatch[rows[where]] = True
+    supplied = df["quantity"].to_numpy() * sf * mult
+    # an absurd supplier factor (1e300 kg/kWh) spoils the market figure, not the row
+    absurd = scope2 & has_sf & ~mismatch & ~(np.abs(supplied) <= ROW_LIMIT_KG)
+    for i in df.index[mismatch | absurd]:
+        unit = df.at[i, "supplier_factor_unit"]
+        text = (f"The supplier factor's unit {unit} does not fit the quantity's unit "
+                f"{df.at[i, 'unit_text']}; give it per the same kind of unit (e.g. kg/kWh for "
+                "kWh)." if mismatch[df.index.get_loc(i)] else
+                f"The supplier factor {df.at[i, 'supplier_factor']:g} {unit} makes this row's "
+                "market-based emissions impossibly large; check the factor and its unit.")
+        at = "supplier_factor_unit" if mismatch[df.index.get_loc(i)] else "supplier_factor"
+        findings.append(error("bad-supplier-factor", text + _MARKET_ONLY,
+                              row_location(df, i, tables, at)))
+    unusable = scope2 & (problem | mismatch | absurd)
+    ignored = (has_sf | problem) & ~scope2 & good
     findings.extend(_aggregate(df, _series(df, ignored), tables, "supplier_factor", "warning",
                                "supplier-factor-ignored",
                                "A supplier factor only applies to Scope 2 energy; it is ignored "
                                "on this row."))
-    market = np.where(scope2 & has_sf & ~bad_mask, df["quantity"].to_numpy() * sf * mult,
-                      df["co2e_kg"].to_numpy())
-    df["co2e_market_kg"] = np.where(good & ~bad_mask, market, np.nan)
-    df.loc[bad_mask, "co2e_kg"] = np.nan
-    basis = np.where(scope2 & has_sf, 1, np.where(scope2, 2, 0)).astype(np.int8)
-    df["market_basis"] = pd.Categorical.from_codes(
-        basis, ["", "supplier-specific", "grid average (no contractual instrument given)"])
+    used = scope2 & has_sf & ~unusable
+    df["co2e_market_kg"] = np.where(good, np.where(used, supplied, df["co2e_kg"].to_numpy()),
+                                    np.nan)
+    basis = np.where(used, 1, np.where(unusable, 3, np.where(scope2, 2, 0))).astype(np.int8)
+    df["market_basis"] = pd.Categorical.from_codes(basis, MARKET_BASES)
     return findings
 
 
