@@ -125,3 +125,11 @@ def test_export_still_refuses_what_a_prose_rule_rules_out():
     assert fps == []
     assert [(f.code, f.location.cell) for f in found if str(f.severity) == "error"] == [
         ("pact-negative-value", "A2")]
+
+
+def test_json_nested_too_deeply_is_a_finding_not_a_traceback(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    report = PactKind().validate([path], {})
+    assert [f.code for f in report.findings] == ["pact-invalid-json"]
+    assert "deep" in report.findings[0].message

@@ -170,7 +170,9 @@ def _unknown_fields(fp: dict, pcf: dict, major: int, ptr: _Pointer) -> list[Find
 def _signs(pcf: dict, major: int, ptr: _Pointer) -> list[Finding]:
     found = []
     for field, sign in _SIGNS[major].items():
-        value = decimal_value(pcf.get(field))
+        if field not in pcf:
+            continue
+        value = decimal_value(pcf[field])
         if value is None:
             continue
         ok = value > 0 if sign == ">0" else value >= 0 if sign == ">=0" else value <= 0
