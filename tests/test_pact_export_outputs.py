@@ -157,3 +157,12 @@ def test_a_failed_export_leaves_the_previous_output(cli, tmp_path):
     mode = os.stat(tmp_path / "products.csv").st_mode  # written by the test, for comparison
     assert run(out).exit_code == 0
     assert os.stat(out).st_mode == mode  # not mkstemp's 0600
+
+
+def test_nan_in_the_inventory_is_an_error_at_its_pointer_not_a_footprint(assessed):
+    doc = json.loads((assessed / "inventory.json").read_text(encoding="utf-8"))
+    doc["by_site"][0]["scope_1"] = float("nan")
+    fps, found = export_footprints(doc, [product(1, "Office")], "2.3", source="inv.json")
+    assert fps == []
+    assert [(f.code, f.location.file, f.location.pointer) for f in found] == [
+        ("pact-not-finite", "inv.json", "/by_site/0/scope_1")]

@@ -20,6 +20,7 @@ from carbonaudit.pact.from_inventory import inventory_bases
 from carbonaudit.pact.input_shapes import INPUT_SHAPES, input_shape_findings
 from carbonaudit.pact.products import ProductSheet, products_from_records
 from carbonaudit.pact.rejected_rows import rejected_findings
+from carbonaudit.pact.validate import non_finite_findings
 
 
 def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
@@ -38,8 +39,9 @@ def export_footprints(result_doc: dict, products: ProductSheet | list[dict],
                           "inventory (inventory.json) nor a CBAM communication "
                           "(cbam-communication.json).",
                           Location(file=source, pointer="/document_type"))]
-    found = input_shape_findings(result_doc, kind, source)
-    if found:
+    found = non_finite_findings(result_doc, source) or input_shape_findings(result_doc, kind,
+                                                                              source)
+    if found:  # NaN kg would become a footprint of "NaN"
         return [], found
     by_product = _product_rows(sheet)
     repeated = {r for rows in by_product.values() if len(rows) > 1 for r in rows}
