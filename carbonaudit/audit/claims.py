@@ -18,7 +18,7 @@ from pathlib import Path
 
 from carbonaudit.errors import InputUnreadable
 from carbonaudit.factors.vocab import fold
-from carbonaudit.findings import Finding, Location, column_letter, error
+from carbonaudit.findings import Finding, Location, column_letter, error, warning
 
 SCOPE_ITEMS = ("scope_1", "scope_2_location", "scope_2_market", "scope_3")
 FIXED_ITEMS = ("total", "total_market", *SCOPE_ITEMS)
@@ -190,6 +190,11 @@ def _read_rows(out: ClaimsFile, shown: str, sheet: str, rows: list[list],
                                   str(cell("unit")).strip())
         if not item_text and _blank(value) and not unit:
             continue
+        if item_text and _blank(value):  # a template row left unfilled: said, not guessed
+            out.findings.append(warning(
+                "claims-blank", f"{item_text} has no claimed value; it is not tested.",
+                loc(cols["claimed"], r)))
+            continue
         claim = _claim(out, item_text, value, unit, r, cols, loc, decimal_comma)
         if claim is None:
             continue
@@ -201,8 +206,8 @@ def _read_rows(out: ClaimsFile, shown: str, sheet: str, rows: list[list],
             continue
         seen[claim.item] = claim.location
         out.claims.append(claim)
-    if not out.claims and not out.findings:
-        out.findings.append(error("claims-empty", "The claims file has a header but no claims.",
+    if not out.claims:
+        out.findings.append(error("claims-empty", "The claims file states no figure to verify.",
                                   loc(cols["item"], header)))
 
 

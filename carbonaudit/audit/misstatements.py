@@ -98,6 +98,11 @@ def build_log(tests: list[Test], reconciled, population, sample=None, evidence=N
         t.counted = [m.id for m in log if t.id in m.tests]
         t.aggregate_kg = float(sum(m.delta for m in log if t.id in m.tests and m.delta))
     _limitations(tests, frame, evidence, positions)
+    if not parts:
+        for t in tests:
+            if t.id == "total":
+                t.limitations.append("nothing claimed adds up to a total, so the total "
+                                     "cannot be tested")
     return log
 
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from carbonaudit.audit.population import SORT_ORDER
 from carbonaudit.errors import UsageError
 
-# Poisson factors for zero expected errors, -ln(1 - confidence) as audit tables print them
-# to two decimals (VERIFICATION.md §1.4 gives 2.31 and 3.00 [recalled]; 4.61 from the issue):
-# -ln(0.10) = 2.3026, -ln(0.05) = 2.9957, -ln(0.01) = 4.6052.
+# Poisson factors for zero expected errors: -ln(1 - confidence) rounded up to two decimals
+# (the conservative side), as audit tables print them.  VERIFICATION.md §1.4 gives 2.31 and
+# 3.00 [recalled], the issue 4.61; -ln(0.10) = 2.3026, -ln(0.05) = 2.9957, -ln(0.01) = 4.6052
+# agree [derived].
 R_FACTORS = {90: 2.31, 95: 3.00, 99: 4.61}
 CERTAINTY = "certainty"
 SYSTEMATIC = "systematic"

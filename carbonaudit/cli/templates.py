@@ -78,6 +78,19 @@ def template_imports(
     _write_template(write_imports_template, output, overwrite)
 
 
+@template_app.command("claims")
+def template_claims(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
+    = False,
+) -> None:
+    """Write a blank claims workbook for `carbonaudit verify --claimed` (item, claimed,
+    unit: total, scopes, Scope 3 categories, sites; t CO2e or kg CO2e)."""
+    from carbonaudit.audit.claims_template import write_claims_template
+
+    _write_template(write_claims_template, output, overwrite)
+
+
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create.")],
     organisation: Annotated[str, typer.Option("--organisation", help="Organisation name.")]
