@@ -17,6 +17,7 @@ from typing import Any
 
 from carbonaudit.errors import UsageError
 from carbonaudit.factors.vocab import SECTORS
+from carbonaudit.inventory.standards.registry import GRID_FACTORS, STANDARDS
 from carbonaudit.templates.activity import write_activity_template
 
 CONFIG_NAME = "carbonaudit.toml"
@@ -29,7 +30,8 @@ GWP_SETS = ("AR4", "AR5", "AR6")
 _SCHEMA: dict[str, tuple[str, ...]] = {
     "organisation": ("name", "consolidation_approach"),
     "period": ("start", "end"),
-    "assessment": ("gwp", "factor_sets", "extra_factors", "default_sector", "inputs"),
+    "assessment": ("gwp", "factor_sets", "extra_factors", "default_sector", "inputs",
+                   "standard", "grid_factor"),
 }
 
 
@@ -47,6 +49,8 @@ class Config:
     default_sector: str = "manufacturing"
     inputs: tuple[Path, ...] = ()
     path: Path | None = None
+    standard: str = "ghg-protocol"
+    grid_factor: str = "mee"
 
     @classmethod
     def default(cls) -> Config:
@@ -112,6 +116,12 @@ extra_factors = []               # user factor files (csv/xlsx), paths relative 
 # stationary-combustion CH4/N2O defaults: energy | manufacturing | commercial | residential
 default_sector = "manufacturing"
 inputs = ["{TEMPLATE_NAME}"]     # activity files, relative to this file
+# accounting standard: ghg-protocol | iso14064 | gbt32150 (Mainland industrial enterprises)
+# | hk-epd (HK EPD/EMSD buildings guidelines)
+standard = "ghg-protocol"
+# GB/T 32150 electricity: mee (MEE/NBS factor of the year and province) | ets (national
+# enterprise-reporting factor)
+grid_factor = "mee"
 """
 
 
@@ -160,6 +170,10 @@ def _build_config(data: dict[str, Any], path: Path) -> Config:
                                SECTORS, default.default_sector),
         inputs=_paths(assessment, "assessment.inputs", "inputs", base),
         path=path.resolve(),
+        standard=_choice(assessment, "assessment.standard", "standard", STANDARDS,
+                         default.standard),
+        grid_factor=_choice(assessment, "assessment.grid_factor", "grid_factor", GRID_FACTORS,
+                            default.grid_factor),
     )
 
 

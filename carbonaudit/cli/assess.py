@@ -42,6 +42,13 @@ def assess(
                     ] = "en",
     json_out: JsonOpt = False,
     strict: StrictOpt = False,
+    standard: Annotated[str | None, typer.Option(
+        "--standard", help="Accounting standard: ghg-protocol, iso14064, gbt32150 (GB/T "
+        "32150-2015, Mainland industrial enterprises) or hk-epd (HK EPD/EMSD buildings "
+        "guidelines). Default: config, else ghg-protocol.")] = None,
+    grid_factor: Annotated[str | None, typer.Option(
+        "--grid-factor", help="GB/T 32150 electricity factor: mee (MEE/NBS factor of the "
+        "year and province) or ets (national enterprise-reporting factor).")] = None,
 ) -> None:
     """Compute a GHG inventory from activity spreadsheets.
 
@@ -62,13 +69,14 @@ def assess(
     from carbonaudit.inventory.document import build_document
     from carbonaudit.inventory.engine import AssessOptions
     from carbonaudit.inventory.engine import assess as run
-    from carbonaudit.outputs import findings_document, write_assessment
+    from carbonaudit.outputs import check_out_dir, findings_document, write_assessment
     from carbonaudit.reports.render import render_beside, report_formats
     from carbonaudit.schemas import validate_document
 
     try:
         formats = report_formats(report, lang)
-        cfg = load_config(config)
+        check_out_dir(out)  # a file at --out fails now, not after the run
+        cfg = with_standard(load_config(config), standard, grid_factor)
         paths = [str(p) for p in files] if files else [shown(p) for p in cfg.inputs]
         if not paths:
             raise UsageError("no activity files given; name them or list them as inputs in "
@@ -99,6 +107,20 @@ def assess(
             show(findings_table(important, limit=25))
         show(f"Wrote {', '.join(str(p) for p in written.values())}")
     raise typer.Exit(exit_code(result.findings, strict, doc["rows"]["rejected"]))
+
+
+def with_standard(cfg, standard: str | None, grid_factor: str | None):
+    """The configuration with --standard and --grid-factor applied (checked: exit 2)."""
+    import dataclasses
+
+    from carbonaudit.errors import UsageError
+    from carbonaudit.inventory.standards.registry import GRID_FACTORS, method
+
+    name = method(standard or cfg.standard).name
+    grid = grid_factor or cfg.grid_factor
+    if grid not in GRID_FACTORS:
+        raise UsageError(f"--grid-factor takes {' or '.join(GRID_FACTORS)}, not {grid!r}")
+    return dataclasses.replace(cfg, standard=name, grid_factor=grid)
 
 
 def _severity_rank(f):

@@ -43,11 +43,17 @@ def template_factors(
     output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
     = False,
+    standard: Annotated[str | None, typer.Option(
+        "--standard", help="hk-epd: one row per HK EPD/EMSD guideline factor to fill in.")
+    ] = None,
 ) -> None:
-    """Write a blank user-factor workbook (your own factors override shipped ones by id)."""
-    from carbonaudit.templates.factors import write_factor_template
+    """Write a blank user-factor workbook (your own factors override shipped ones by id);
+    with --standard hk-epd, the guideline factors carbonaudit does not ship, to fill in."""
+    from functools import partial
 
-    _write_template(write_factor_template, output, overwrite)
+    from carbonaudit.templates.factors import write_factor_template_for
+
+    _write_template(partial(write_factor_template_for, standard), output, overwrite)
 
 
 @template_app.command("installation")

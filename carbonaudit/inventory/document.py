@@ -11,6 +11,7 @@ from carbonaudit import __version__
 from carbonaudit.factors.vocab import ACTIVITIES
 from carbonaudit.findings import count_by_severity
 from carbonaudit.inventory.standards import ghg_protocol, iso14064
+from carbonaudit.inventory.standards import registry as standards
 from carbonaudit.inventory.sums import f as _f
 from carbonaudit.inventory.sums import total as _sum
 
@@ -53,7 +54,8 @@ def build_document(a) -> dict:
         "rows": {"read": read, "assessed": assessed, "rejected": read - assessed,
                  "blank_skipped": int(a.blank_rows)},
         "findings": count_by_severity(a.findings),
-        "totals_kgco2e": ghg_protocol.totals(ok),
+        "standard": standards.document_part(ok, a),
+        "totals_kgco2e": standards.totals(ok, a),
         "scope_2": ghg_protocol.scope_2(ok),
         "by_scope3_category": ghg_protocol.by_scope3_category(ok),
         "by_iso_category": iso14064.by_category(ok),

@@ -19,6 +19,10 @@ from carbonaudit.factors.units import display_unit
 from carbonaudit.factors.vocab import implied_item, item_unit
 from carbonaudit.findings import info, warning
 
+# The other reading of a fuel named as the activity, for the finding's hint.
+_OTHER_USE = {"stationary_combustion": ("mobile_combustion", "for vehicles"),
+              "mobile_combustion": ("stationary_combustion", "for a generator or boiler")}
+
 # Activities whose grid a supplier column can name.
 _GRID_ACTIVITIES = frozenset({"purchased_electricity", "exported_electricity"})
 
@@ -40,11 +44,13 @@ def implied_items(df, fl, activity_given, item_given) -> None:
         activity, item = group["activity"].iloc[0], group["item"].iloc[0]
         if spelling.strip().lower() in (activity, item):
             continue  # written in the vocabulary's own words: nothing was read into it
+        other = _OTHER_USE.get(activity)
+        hint = f" (e.g. {other[0]} and {item} {other[1]})" if other else ""
         fl.findings.append(info(
             "activity-names-item",
             f"{spelling!r} in the activity column is read as {activity} of {item}"
             f"{_rows(len(group))}; write the activity and the item in their own columns to "
-            f"choose otherwise (e.g. mobile_combustion and {item} for vehicles).",
+            f"choose otherwise{hint}.",
             fl.cell("activity", first)))
 
 

@@ -1,4 +1,5 @@
-"""The blank user-factor workbook: the factor columns, one example row, and instructions."""
+"""The blank user-factor workbooks: the factor columns, one example row, and instructions;
+and, for the HK EPD/EMSD guidelines, one row per guideline factor for the user to fill."""
 
 from __future__ import annotations
 
@@ -111,3 +112,65 @@ def _write_factor_instructions(workbook, sheet) -> None:
     for name in FACTOR_COLUMNS:
         row += 1
         sheet.write_row(row, 0, [name, FACTOR_COLUMN_HELP.get(name, "")])
+
+
+_HK_EPD_HELP = (
+    "HK EPD/EMSD Guidelines to Account for and Report on GHG Emissions and Removals for "
+    "Buildings in Hong Kong (2010): the factors of the guidelines' appendix that carbonaudit "
+    "does not ship, because no source we hold lets us verify them.",
+    "Fill the gas columns of each row you use (kg of each gas per unit) from the guidelines' "
+    "appendix or your utility's report for the reporting year, and put the table or page in "
+    "source. Delete the rows you do not use: a row without a gas amount is reported as an error.",
+    "Then run: carbonaudit assess activity.xlsx --standard hk-epd --factors this-file.xlsx",
+    "Towngas bought counts twice: its combustion (Scope 1) and its production by the supplier "
+    "(Scope 2); fill both Towngas rows. Refrigerants, fresh water and sewage need no row here.",
+    "請按《香港建築物溫室氣體排放及減除的核算和報告指引》（2010）附錄填寫各行的氣體數值（每單位的公斤數）"
+    "並註明出處；不用的行請刪除。煤氣須填兩行：燃燒（範圍一）及生產（範圍二）。",
+)
+
+
+def write_factor_template_for(standard: str | None, path: Path, *,
+                              overwrite: bool = False) -> Path:
+    """The factor workbook for a standard: hk-epd asks for the guideline factors; any other
+    standard (or none) gets the blank template."""
+    if standard in (None, "ghg-protocol", "iso14064", "gbt32150"):
+        return write_factor_template(path, overwrite=overwrite)
+    if standard != "hk-epd":
+        from carbonaudit.errors import UsageError
+
+        raise UsageError(f"--standard takes hk-epd, ghg-protocol, iso14064 or gbt32150, "
+                         f"not {standard!r}")
+    from carbonaudit.inventory.standards.hk_epd import GUIDELINE_FACTORS
+
+    path = Path(path)
+    with atomic_workbook(path, overwrite=overwrite) as workbook:
+        sheet = workbook.add_worksheet("Factors")
+        header_fmt = workbook.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1})
+        fill_fmt = workbook.add_format({"bg_color": "#FFF2CC", "border": 1})
+        columns = [*FACTOR_COLUMNS, "guideline_item"]
+        sheet.write_row(0, 0, columns, header_fmt)
+        gas = {"co2_fossil", "ch4_fossil", "n2o", "co2e_unsplit"}
+        for r, slot in enumerate(GUIDELINE_FACTORS, start=1):
+            values = {
+                "id": slot.id, "activity": slot.activity, "item": slot.item,
+                "region": slot.region, "unit": slot.unit, "basis": "",
+                "source": "EPD/EMSD Guidelines (2010), Appendix: give the table and page",
+                "edition": "2010", "licence": "HKSAR Government publication; factual figures",
+                "status": "unverified", "notes": f"Scope {slot.scope}",
+                "guideline_item": f"{slot.label_en} / {slot.label_zh}",
+            }
+            for c, name in enumerate(columns):
+                if name in gas:
+                    sheet.write_blank(r, c, None, fill_fmt)
+                elif values.get(name):
+                    sheet.write_string(r, c, values[name])
+        for c, name in enumerate(columns):
+            wide = name in ("id", "source", "notes", "guideline_item")
+            sheet.set_column(c, c, 34 if wide else 13)
+        sheet.freeze_panes(1, 0)
+        sheet.activate()
+        help_sheet = workbook.add_worksheet("Instructions")
+        help_sheet.set_column(0, 0, 120)
+        for row, line in enumerate(_HK_EPD_HELP):
+            help_sheet.write_string(row, 0, line)
+    return path
