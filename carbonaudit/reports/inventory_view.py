@@ -8,6 +8,7 @@ scope totals.  Tonnes are kg / 1000.
 from __future__ import annotations
 
 from carbonaudit.reports.labels import Labels
+from carbonaudit.reports.standard_view import standard_chapters
 from carbonaudit.reports.view import (
     Chapter,
     Chart,
@@ -36,6 +37,7 @@ def build(doc: dict, L: Labels, standard: str, *, doc_hash: str, command: str,
                 [_facts_table(doc, L, standard, doc_hash), _headline_table(headlines, L),
                  _iso_table(doc, L, standard), _rows_table(doc, L)]),
         _breakdown(doc, L, standard),
+        *standard_chapters(doc, L),  # GB/T 32150, HK EPD/EMSD: the standard's own breakdown
         _sites(doc, L),
         _months(doc, L),
         Chapter("sources", L("chapter.sources"), L("sheet.sources"), [_sources(doc, L)]),
