@@ -132,6 +132,28 @@ def verify(paths, config, options: VerifyOptions, progress=None) -> Verification
     return v
 
 
+def output_paths(options: VerifyOptions, paths, out_dir: str | Path) -> dict[str, Path]:
+    """Where a run with these options writes each output in out_dir."""
+    out = Path(out_dir)
+    names = {
+        "verification": out / "verification.json",
+        "findings": out / "findings.json",
+        "sample": out / "sample.csv",
+        "workpapers": out / "workpapers.xlsx",
+        "statement": out / f"statement-{options.lang}.pdf",
+    }
+    if options.evidence and names["workpapers"].resolve() in protected_inputs(options, paths):
+        # The filled workpapers are the evidence; a new blank Sample would overwrite them.
+        names["workpapers"] = out / "workpapers-updated.xlsx"
+    return names
+
+
+def protected_inputs(options: VerifyOptions, paths) -> set[Path]:
+    """Every input of a run, resolved: no output may be written over one."""
+    given = (*paths, options.claimed, *([options.evidence] if options.evidence else ()))
+    return {Path(p).resolve() for p in given}
+
+
 def write_outputs(v: Verification, out_dir: str | Path) -> dict[str, Path]:
     """verification.json, findings.json, sample.csv, workpapers.xlsx, statement-<lang>.pdf."""
     from carbonaudit.audit.sample_table import sample_csv, sample_rows
@@ -139,25 +161,14 @@ def write_outputs(v: Verification, out_dir: str | Path) -> dict[str, Path]:
     from carbonaudit.audit.workpapers import write_workpapers
     from carbonaudit.outputs import atomic_write, dumps, findings_document
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    inputs = {Path(p).resolve() for p in (*v.paths, v.options.claimed,
-                                          *([v.options.evidence] if v.options.evidence else []))}
-    paths = {
-        "verification": out / "verification.json",
-        "findings": out / "findings.json",
-        "sample": out / "sample.csv",
-        "workpapers": out / "workpapers.xlsx",
-        "statement": out / f"statement-{v.options.lang}.pdf",
-    }
-    if v.options.evidence and paths["workpapers"].resolve() in inputs:
-        # The filled workpapers are the evidence; a new blank Sample would overwrite them.
-        paths["workpapers"] = out / "workpapers-updated.xlsx"
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    inputs = protected_inputs(v.options, v.paths)
+    paths = output_paths(v.options, v.paths, out_dir)
     rows = sample_rows(v.sample, v.population.frame)
     atomic_write(paths["verification"], dumps(v.document), inputs)
     atomic_write(paths["findings"], dumps(findings_document(all_findings(v))), inputs)
     atomic_write(paths["sample"], sample_csv(rows), inputs)
-    write_workpapers(v, rows, paths["workpapers"])
+    write_workpapers(v, rows, paths["workpapers"], inputs)
     write_statement(v, paths["statement"])
     return paths
 

@@ -23,8 +23,8 @@ from carbonaudit.findings import column_letter
 CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 
 
-def write_workpapers(v, sample_rows: list[dict], path) -> None:
-    """Write the workbook for Verification v atomically to path.
+def write_workpapers(v, sample_rows: list[dict], path, protected=frozenset()) -> None:
+    """Write the workbook for Verification v atomically to path (never over `protected`).
 
     xlsxwriter's constant-memory mode writes each row as it comes (a 200,000-row
     Recalculation sheet would otherwise hold every cell in memory), so every sheet is
@@ -32,9 +32,8 @@ def write_workpapers(v, sample_rows: list[dict], path) -> None:
     """
     from carbonaudit.outputs import atomic_write
 
-    inputs = {Path(p).resolve() for p in (*v.paths, v.options.claimed,
-                                          *([v.options.evidence] if v.options.evidence else []))}
-    atomic_write(Path(path), protected=inputs, writer=lambda tmp: _build(v, sample_rows, tmp))
+    atomic_write(Path(path), protected=set(protected),
+                 writer=lambda tmp: _build(v, sample_rows, tmp))
 
 
 def _build(v, sample_rows: list[dict], tmp: str) -> None:

@@ -21,7 +21,7 @@ from carbonaudit.cli.pact import pact_app
 from carbonaudit.cli.report import report
 from carbonaudit.cli.templates import init, template_app
 from carbonaudit.cli.validate import validate
-from carbonaudit.cli.verify import verify
+from carbonaudit.cli.verify import bundle, check_bundle, verify
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -58,3 +58,5 @@ app.add_typer(cbam_app, name="cbam")
 app.add_typer(pact_app, name="pact")
 app.command("report")(report)
 app.command()(verify)
+app.command()(bundle)
+app.command("check-bundle")(check_bundle)

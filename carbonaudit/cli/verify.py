@@ -170,3 +170,71 @@ def _summary(v) -> list:
             f"{(s['coverage_pct'] or 0):.1f} %. Overall: {v.document['verdict']['overall']} "
             "(the opinion is the verifier's).")
     return [items, tests, line]
+
+
+def bundle(
+    directory: Annotated[Path, typer.Argument(help="An assess or verify output folder.")],
+    files: Annotated[list[Path] | None, typer.Option(
+        "--input", help="assess output only: the activity files the run was given "
+                        "(default: those inventory.json names). Repeatable.")] = None,
+    config: ConfigOpt = None,
+    factors: FactorsOpt = None,
+    gwp: GwpOpt = None,
+    sheet: SheetOpt = None,
+    encoding: EncodingOpt = None,
+    decimal_comma: DecimalOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write manifest.json beside an assess or verify output: the tool version, the run's
+    options, every input, factor set and output with its SHA-256, the GWP set and the time.
+
+    A verify output records its own options. For an assess output give the options the
+    assess run had (they are checked by re-running before they are recorded).
+
+    Example: [bold]carbonaudit bundle out/verify[/], later [bold]carbonaudit check-bundle
+    out/verify[/]
+    """
+    from carbonaudit.audit.bundle import write_bundle
+    from carbonaudit.console import emit_json, show
+
+    run = {"files": files, "config": str(config) if config else None, "gwp": gwp,
+           "factors": factors, "sheet": sheet, "encoding": encoding,
+           "decimal_comma": decimal_comma}
+    try:
+        path = write_bundle(directory, run)
+    except CarbonAuditError as exc:
+        raise fail(exc) from None
+    if json_out:
+        import json
+
+        emit_json({"manifest": json.loads(path.read_text("utf-8")), "path": str(path)})
+    else:
+        show(f"Wrote {path}")
+
+
+def check_bundle(
+    directory: Annotated[Path, typer.Argument(help="A folder with manifest.json.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Re-run a bundle from its manifest and confirm every output is byte-identical.
+
+    Exit 0 when the inputs, factor sets and outputs all match and the re-run writes the
+    same bytes; exit 1 naming each file that was altered or differs.
+    """
+    from carbonaudit.audit.bundle import check_bundle as run_check
+    from carbonaudit.console import emit_json, err, show
+
+    try:
+        check = run_check(directory)
+    except CarbonAuditError as exc:
+        raise fail(exc) from None
+    if json_out:
+        emit_json({"ok": check.ok, "problems": check.problems})
+    elif check.ok:
+        show(f"{directory}: every input, factor set and output matches; the re-run wrote the "
+             "same bytes.")
+    else:
+        for p in check.problems:
+            err.print(f"[bold red]{p['role']}[/] {p['file']}: {p['problem']}", markup=True,
+                      highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if check.ok else 1)
