@@ -101,15 +101,7 @@ def results_frame(assessment):
     import pandas as pd
 
     df = assessment.results
-    codes = _codes_by_row(assessment.findings)
-    if codes:
-        keys = pd.DataFrame([(*k, v) for k, v in codes.items()],
-                            columns=["_file", "_sheet", "_row", "finding_codes"])
-        merged = df[["_file", "_sheet", "_row"]].astype({"_row": "int64"}).merge(
-            keys, how="left", on=["_file", "_sheet", "_row"])
-        df = df.assign(finding_codes=merged["finding_codes"].fillna("").to_numpy())
-    else:
-        df = df.assign(finding_codes="")
+    df = df.assign(finding_codes=_codes_by_row(assessment.findings, df))
     out = pd.DataFrame({new: df[old] for old, new in RESULT_COLUMNS})
     for col in ("period_start", "period_end"):
         out[col] = out[col].astype("date32[pyarrow]")  # written as ISO dates by Arrow
@@ -119,17 +111,61 @@ def results_frame(assessment):
     return out
 
 
-def _codes_by_row(findings: list[Finding]) -> dict:
-    """(file, sheet, row) -> 'code1;code2' for row-level findings."""
-    acc: dict[tuple, list[str]] = {}
+def _codes_by_row(findings: list[Finding], df):
+    """Per row of df, 'code1;code2': every finding at one of its cells, and every row a
+    grouped finding stands for (its `rows`), not only the first one it shows.
+
+    Vectorised: a row's codes are a bit pattern, and only the distinct patterns (a handful)
+    are turned into text.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(df)
+    if not findings or not n:
+        return np.full(n, "", dtype=object)
+    # (file, sheet) as one small integer per row, from the columns' own codes
+    f_code, f_names = pd.factorize(df["_file"])
+    s_code, s_names = pd.factorize(df["_sheet"])
+    table_code, pairs = pd.factorize(np.asarray(f_code, dtype=np.int64) * len(s_names) + s_code)
+    tables = {(str(f_names[p // len(s_names)]), str(s_names[p % len(s_names)])): t
+              for t, p in enumerate(pairs)}
+    table_code = np.asarray(table_code, dtype=np.int64)
+    sheet_row = df["_row"].to_numpy(dtype=np.int64)
+    stride = int(sheet_row.max()) + 2
+    position = pd.Index(table_code * stride + sheet_row)
+    hits: dict[str, list] = {}
     for f in findings:
         loc = f.location
         if not loc.cell or not loc.sheet:
             continue
-        digits = "".join(ch for ch in loc.cell if ch.isdigit())
-        if digits:
-            acc.setdefault((loc.file, loc.sheet, int(digits)), []).append(f.code)
-    return {k: ";".join(sorted(set(v))) for k, v in acc.items()}
+        t = tables.get((loc.file, loc.sheet))
+        if t is None:
+            continue
+        rows = getattr(f, "rows", None)
+        if rows is None or not len(rows):
+            digits = "".join(ch for ch in loc.cell if ch.isdigit())
+            if not digits:
+                continue
+            rows = np.array([int(digits)], dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < stride)]
+        hits.setdefault(f.code, []).append(t * stride + rows)
+    if not hits:
+        return np.full(n, "", dtype=object)
+    codes = sorted(hits)
+    bits = np.zeros((n, (len(codes) + 62) // 63), dtype=np.int64)
+    for k, code in enumerate(codes):
+        at = position.get_indexer(np.concatenate(hits[code]))
+        bits[at[at >= 0], k // 63] |= np.int64(1) << (k % 63)
+    if bits.shape[1] == 1:  # up to 63 codes, the usual case: a fast 1-D factorize
+        inverse, first = pd.factorize(bits[:, 0])
+        patterns = first.reshape(-1, 1)
+    else:
+        patterns, inverse = np.unique(bits, axis=0, return_inverse=True)
+    texts = np.array([";".join(c for k, c in enumerate(codes)
+                               if pattern[k // 63] >> (k % 63) & 1) for pattern in patterns],
+                     dtype=object)
+    return texts[inverse.reshape(-1)]
 
 
 def findings_document(findings: list[Finding]) -> dict:

@@ -197,3 +197,45 @@ def test_market_totals_count_the_fallback_as_grid_average(tmp_path):
     assert doc["totals_kgco2e"]["scope_2_market"] == pytest.approx(1000 * 0.5 + 3000 * HKE_2019)
     assert doc["scope_2"]["rows_with_contractual_factor"] == 1
     assert doc["scope_2"]["rows_using_grid_average_for_market"] == 1
+
+
+# ------------------------------------------------------------------ grouped findings
+
+
+def test_a_grouped_finding_marks_every_row_and_lists_them_all(tmp_path):
+    import csv
+    import json
+
+    from openpyxl import Workbook
+    from typer.testing import CliRunner
+
+    from carbonaudit.cli import app
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Activity"
+    ws.append(["activity", "item", "quantity", "unit", "site", "region"])
+    for n in range(13):  # rows 2-14: the HK government default is an unverified factor
+        ws.append(["purchased_electricity", "grid", 100 + n, "kWh", "Office", "HK"])
+    ws.append(["stationary_combustion", "natural_gas", 1, "TJ", "Plant", ""])  # row 15
+    for n in range(3):  # rows 16-18, again unverified
+        ws.append(["purchased_electricity", "grid", 200 + n, "kWh", "Office", "HK"])
+    src = tmp_path / "activity.xlsx"
+    wb.save(src)
+    out = tmp_path / "out"
+    r = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["assess", str(src), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    with open(out / "results.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    unverified = [int(x["row"]) for x in rows if "unverified-factor" in x["finding_codes"]]
+    assert unverified == [*range(2, 15), 16, 17, 18]  # every row, not only row 2
+    no_period = [int(x["row"]) for x in rows if "missing-period" in x["finding_codes"]]
+    assert no_period == list(range(2, 19))  # no period column: all 17 rows
+    found = json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"]
+    group = [f for f in found if f["code"] == "unverified-factor"]
+    assert len(group) == 1  # one entry...
+    assert group[0]["row_count"] == 16 and group[0]["rows"] == "2-14,16-18"  # ...all rows
+    assert group[0]["location"]["cell"] == "B2"
+    assert "16 rows: 2-14, 16-18" in group[0]["message"]
+    # the terminal keeps one line per group
+    assert r.output.count("hk.gov.territory_default is marked unverified") == 1

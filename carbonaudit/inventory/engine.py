@@ -15,9 +15,9 @@ from pathlib import Path
 
 from carbonaudit.factors.gwp import family, gwp_table
 from carbonaudit.factors.vocab import ACTIVITIES
-from carbonaudit.findings import Finding, error, make
+from carbonaudit.findings import Finding, error
 from carbonaudit.inventory.activity import row_location
-from carbonaudit.inventory.standards import registry as standards
+from carbonaudit.inventory.grouped import grouped
 
 # ISO 14064-1 category for a Scope 3 category (DOMAIN.md section 3.4, approximate mapping).
 ISO_FOR_SCOPE3 = {1: 4, 2: 4, 3: 4, 4: 3, 5: 4, 6: 3, 7: 3, 8: 4, 9: 3, 10: 5, 11: 5, 12: 5,
@@ -92,7 +92,7 @@ def _assess(paths, config, options: AssessOptions | None, progress) -> Assessmen
     # Factors load on a second thread while the inputs are read: calamine and Arrow parse
     # without the GIL, so the two overlap instead of adding up.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(load_library, standards.factor_sets(config),
+        loading = pool.submit(load_library, list(config.factor_sets) or None,
                               [*config.extra_factors, *options.factor_files])
         ingested = read_activity_files(paths, sheet=options.sheet, encoding=options.encoding,
                                        progress=progress)
@@ -107,11 +107,9 @@ def _assess(paths, config, options: AssessOptions | None, progress) -> Assessmen
         items=set(library.factors["item"]),
     )
     findings.extend(rows.findings)
-    findings.extend(standards.prepare(rows.df, library, config, ingested.tables))
     step("matching factors and computing")
     results, found = compute(rows.df, library, gwp, config, ingested.tables)
     findings.extend(found)
-    findings.extend(standards.finish(results, library, config, ingested.tables))
     return Assessment(results, findings, ingested.sources, library, gwp.gwp_set, config,
                       rows.blank_rows)
 
@@ -369,7 +367,8 @@ def _series(df, mask):
 
 
 def _aggregate(df, mask, tables, column, severity, code, message) -> list[Finding]:
-    """One finding per row for errors; for warnings and info one per file and sheet."""
+    """One finding per row for errors; for warnings and info one per file and sheet that
+    names every row it stands for (grouped: results.csv marks each, findings.json lists them)."""
     idx = df.index[mask.fillna(False).astype(bool)] if hasattr(mask, "fillna") else df.index[mask]
     if len(idx) == 0:
         return []
@@ -379,14 +378,10 @@ def _aggregate(df, mask, tables, column, severity, code, message) -> list[Findin
     out = []
     sub = df.loc[idx]
     for _, group in sub.groupby(["_file", "_sheet"], sort=False, observed=True):
-        first = group.index[0]
-        out.append(make(severity, code, message + _rows_note(len(group)),
-                        row_location(df, first, tables, *where)))
+        out.append(grouped(severity, code, message, row_location(df, group.index[0], tables,
+                                                                 *where),
+                           group["_row"].to_numpy(dtype="int64")))
     return out
-
-
-def _rows_note(n: int) -> str:
-    return f" ({n} rows; first shown)" if n > 1 else ""
 
 
 # Notes about a pinned factor point at the factor_id cell; the others at the item.
@@ -398,7 +393,7 @@ def _resolution_findings(df, positions, codes, firsts, res, tables) -> list[Find
     """Errors for every row of a failed key; each note once per file and sheet.
 
     The same note often comes from many keys (one unverified factor used every month), so
-    notes are merged by (code, message, file, sheet) with their row counts added up.
+    notes are merged by (code, message, file, sheet), keeping the rows of every key.
     """
     import numpy as np
 
@@ -410,14 +405,17 @@ def _resolution_findings(df, positions, codes, firsts, res, tables) -> list[Find
             column = _ERROR_COLUMN.get(r.code, "item")
             out.append(error(r.code, r.message,
                              row_location(df, df.index[positions[p]], tables, column, "item")))
-    counts = np.bincount(codes, minlength=len(res))
+    # the sheet rows of each key, from one stable sort of the key codes
+    order = np.argsort(codes, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(codes, minlength=len(res)))]
+    sheet_rows = df["_row"].to_numpy(dtype="int64")[positions[order]]
     notes: dict[tuple, list] = {}
     for k, r in enumerate(res):
         first = df.index[positions[firsts[k]]]
         for severity, code, msg in r.notes:
             loc = row_location(df, first, tables, _NOTE_COLUMN.get(code, "item"), "item")
-            entry = notes.setdefault((severity, code, msg, loc.file, loc.sheet), [loc, 0])
-            entry[1] += int(counts[k])
-    for (severity, code, msg, _, _), (loc, n) in notes.items():
-        out.append(make(severity, code, msg + _rows_note(n), loc))
+            entry = notes.setdefault((severity, code, msg, loc.file, loc.sheet), [loc, []])
+            entry[1].append(sheet_rows[bounds[k]:bounds[k + 1]])
+    for (severity, code, msg, _, _), (loc, rows) in notes.items():
+        out.append(grouped(severity, code, msg, loc, np.concatenate(rows)))
     return out
