@@ -80,6 +80,7 @@ def paused_gc():
 
 
 def _assess(paths, config, options: AssessOptions | None, progress) -> Assessment:
+    from carbonaudit.audit.data_quality import check_data_quality
     from carbonaudit.factors import load_library
     from carbonaudit.factors.units import start_loading
     from carbonaudit.ingest.reader import read_activity_files
@@ -110,6 +111,8 @@ def _assess(paths, config, options: AssessOptions | None, progress) -> Assessmen
     step("matching factors and computing")
     results, found = compute(rows.df, library, gwp, config, ingested.tables)
     findings.extend(found)
+    step("checking data quality")
+    findings.extend(check_data_quality(results, ingested.tables, config))
     return Assessment(results, findings, ingested.sources, library, gwp.gwp_set, config,
                       rows.blank_rows)
 
