@@ -34,7 +34,7 @@ METHODS: dict[str, Method] = {
     "iso14064": Method("iso14064", "ISO 14064-1:2018", None),
     "gbt32150": Method(
         "gbt32150", "GB/T 32150-2015 General rules for GHG accounting and reporting by "
-        "industrial enterprises", ("cn_ndrc", "cn_mee"), "gbt32150"),
+        "industrial enterprises", ("cn_ndrc", "cn_mee", "cn_heat"), "gbt32150"),
     "hk-epd": Method(
         "hk-epd", "EPD/EMSD Guidelines to Account for and Report on GHG Emissions and Removals "
         "for Buildings in Hong Kong (2010)", ("hk_utilities", "fugitive_mass_balance",
