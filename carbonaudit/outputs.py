@@ -1,6 +1,7 @@
 """Write an assessment's files: results.csv, inventory.json, findings.json.
 
-Writes are atomic (temporary file, then rename) and never replace an input.  Text cells
+Writes are atomic (temporary file, then rename), never replace an input, never follow a
+symbolic link at the target, and an OSError becomes one plain line (exit 3).  Text cells
 that a spreadsheet would run as a formula (= + - @) are neutralised in the CSV.
 Same inputs give byte-identical files: no timestamps, fixed column order, sorted findings.
 """
@@ -10,22 +11,29 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from carbonaudit.errors import UsageError
+from carbonaudit.errors import FileAccessError, UsageError, from_os_error
 from carbonaudit.findings import Finding, sort_key
 
 RESULT_COLUMNS = [
-    ("_file", "source_file"), ("_sheet", "sheet"), ("_row", "row"), ("status", "status"),
+    ("_file", "source_file"), ("_sheet", "sheet"), ("_row", "row"), ("input_cell", "input_cell"),
+    ("status", "status"),
     ("finding_codes", "finding_codes"), ("activity", "activity"), ("item", "item"),
     ("quantity_given", "quantity_as_given"), ("unit_text", "unit_as_given"), ("site", "site"),
     ("region", "region"), ("factor_sector", "sector"), ("period_start", "period_start"),
     ("period_end", "period_end"),
     ("reference", "reference"), ("factor_id_used", "factor_id"), ("factor_set", "factor_set"),
     ("factor_set_edition", "factor_set_edition"), ("factor_region", "factor_region"),
-    ("factor_unit", "factor_unit"), ("factor_status", "factor_status"),
+    ("factor_unit", "factor_unit"),
+    # the factor's values, kg per factor_unit (co2e_unsplit: kg CO2e); x converted_quantity
+    ("factor_co2_fossil", "factor_co2_fossil"), ("factor_co2_biogenic", "factor_co2_biogenic"),
+    ("factor_ch4_fossil", "factor_ch4_fossil"), ("factor_ch4_nonfossil", "factor_ch4_nonfossil"),
+    ("factor_n2o", "factor_n2o"), ("factor_other_gas_kg", "factor_other_gas"),
+    ("factor_co2e_unsplit", "factor_co2e_unsplit"), ("factor_status", "factor_status"),
     ("conversion", "conversion"), ("properties_used", "properties_used"),
     ("converted_quantity", "converted_quantity"),
     ("co2_fossil_kg", "co2_fossil_kg"), ("co2_biogenic_kg", "co2_biogenic_kg"),
@@ -36,18 +44,25 @@ RESULT_COLUMNS = [
     ("scope", "scope"), ("scope3_category", "scope3_category"),
     ("iso_category", "iso_category"), ("gwp_set", "gwp_set"),
 ]
-_TEXT_OUT = ("source_file", "sheet", "activity", "item", "quantity_as_given", "unit_as_given",
-             "site", "region", "reference")
+_TEXT_OUT = ("source_file", "sheet", "input_cell", "activity", "item", "quantity_as_given",
+             "unit_as_given", "site", "region", "reference")
 
 
 def atomic_write(path: Path, data: bytes | None = None, protected: set[Path] = frozenset(),
                  writer=None) -> None:
-    """Write bytes (or let `writer(tmp_path)` write) to path via a temporary file beside it."""
+    """Write bytes (or let `writer(tmp_path)` write) to path via a temporary file beside it.
+
+    A symbolic link at path is replaced, never written through; an input (`protected`,
+    resolved paths), a folder or a device is refused; an OSError (disk full, read-only
+    folder) is a FileAccessError naming path (exit 3), and the temporary file is removed.
+    """
     path = Path(path)
-    if path.resolve() in protected:
-        raise UsageError(f"refusing to write over the input file {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    check_target(path, protected)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:60]}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise from_os_error(exc, path, "write") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             if writer is None:
@@ -55,10 +70,61 @@ def atomic_write(path: Path, data: bytes | None = None, protected: set[Path] = f
         if writer is not None:
             writer(tmp)
         give_normal_permissions(tmp)
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # rename() replaces a link at path; it does not follow it
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise from_os_error(exc, path, "write") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_target(path: Path, protected: set[Path] = frozenset()) -> None:
+    """Refuse to write path when it is an input (or a link to one: exit 2), a folder
+    (exit 3) or not a regular file, e.g. /dev/null, which a rename would replace (exit 2).
+    A symbolic link is fine: it is replaced, not followed."""
+    path = Path(path)
+    if path.resolve() in protected:
+        raise UsageError(f"refusing to write over the input file {path}")
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # e.g. a part of the path is a file
+        raise from_os_error(exc, path, "write") from None
+    if stat.S_ISLNK(mode) or stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise FileAccessError(path, "it is a folder, not a file", "write")
+    raise UsageError(f"refusing to write {path}: it is not a regular file (a device, pipe or "
+                     "socket), and writing would replace it; choose a file name")
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Before any work: refuse an output folder that is a file, lies under a file, or may
+    not be written (FileAccessError, exit 3).  A folder that does not exist yet is fine."""
+    out_dir = Path(out_dir)
+    probe = out_dir
+    while True:
+        try:
+            mode = os.stat(probe).st_mode  # follows links: a link to a folder is a folder
+        except FileNotFoundError:
+            if probe.parent == probe:
+                return
+            probe = probe.parent
+            continue
+        except OSError as exc:
+            raise from_os_error(exc, out_dir, "write to") from None
+        if not stat.S_ISDIR(mode):
+            reason = ("it is a file, not a folder" if probe == out_dir
+                      else f"{probe} is a file, not a folder")
+            raise FileAccessError(out_dir, reason, "write to")
+        if not os.access(probe, os.W_OK | os.X_OK):  # read-only mounts say so for root too
+            read_only = os.statvfs(probe).f_flag & os.ST_RDONLY
+            where = "" if probe == out_dir else f" ({probe})"
+            why = "the file system is read-only" if read_only else "permission denied"
+            raise FileAccessError(out_dir, f"{why}{where}", "write to")
+        return
 
 
 def give_normal_permissions(path: str | Path) -> None:
@@ -217,16 +283,24 @@ def atomic_workbook(path: Path, *, overwrite: bool = False,
         raise UsageError(f"{path} already exists; choose another name or allow overwriting")
     if not path.parent.is_dir():
         raise UsageError(f"folder {path.parent} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
+    check_target(path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem[:60]}-", suffix=".xlsx",
+                                        dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise from_os_error(exc, path, "write") from None
     try:
         workbook = xlsxwriter.Workbook(tmp_name)
         if properties:
             workbook.set_properties(properties)
         yield workbook
-        workbook.close()
-        give_normal_permissions(tmp_name)
-        os.replace(tmp_name, path)
+        try:
+            workbook.close()
+            give_normal_permissions(tmp_name)
+            os.replace(tmp_name, path)  # a link at path is replaced, not written through
+        except OSError as exc:
+            raise from_os_error(exc, path, "write") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)

@@ -4,7 +4,7 @@ library.  Heavy libraries are imported inside commands so that `--help` and `--v
 fast.
 
 Exit codes: 0 success; 1 input read but has errors (--strict: warnings too); 2 usage
-error; 3 an input could not be read at all.
+error; 3 an input could not be read at all, or the system refused to write an output.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import typer
 from carbonaudit import __version__
 from carbonaudit.cli.assess import assess
 from carbonaudit.cli.cbam import cbam_app
+from carbonaudit.cli.common import GuardedGroup
 from carbonaudit.cli.factors import factors_app
 from carbonaudit.cli.pact import pact_app
 from carbonaudit.cli.report import report
@@ -24,6 +25,7 @@ from carbonaudit.cli.validate import validate
 from carbonaudit.cli.verify import bundle, check_bundle, verify
 
 app = typer.Typer(
+    cls=GuardedGroup,  # an OSError anywhere: one line and exit 3, never a traceback
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_show_locals=False,

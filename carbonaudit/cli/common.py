@@ -2,17 +2,20 @@
 
 Only typer is imported here; each command imports its library when it runs, so `--help` and
 `--version` stay fast.  Exit codes: 0 success; 1 input read but has errors (--strict: warnings
-too); 2 usage error; 3 an input could not be read at all.
+too); 2 usage error; 3 an input could not be read at all, or the system refused a file
+operation (disk full, permission denied...): GuardedGroup catches those for every command.
 """
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
-from carbonaudit.errors import CarbonAuditError
+from carbonaudit.errors import CarbonAuditError, from_os_error
 
 FilesArg = Annotated[list[Path] | None, typer.Argument(
     help="Activity files (.xlsx or .csv); several files and sheets at once. "
@@ -46,6 +49,22 @@ def fail(exc: CarbonAuditError) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(printable(str(exc)))}", markup=True, highlight=False,
               soft_wrap=True)
     return typer.Exit(exc.exit_code)
+
+
+class GuardedGroup(TyperGroup):
+    """The root command group: whatever a command leaves unhandled of the errors we expect
+    (an OSError such as a full disk or a read-only folder, or one of our own errors) ends
+    as one line on stderr and its exit code (3 for the OS), never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # `| head` closed the pipe: click's own handling
+                raise
+            raise fail(from_os_error(exc)) from None
+        except CarbonAuditError as exc:
+            raise fail(exc) from None
 
 
 def load_config(config: Path | None):

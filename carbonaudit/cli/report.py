@@ -38,10 +38,16 @@ def report(
     """
     from carbonaudit.console import err
     from carbonaudit.jsonio import printable
-    from carbonaudit.reports.render import InvalidDocument, render_report, report_name
+    from carbonaudit.reports.render import (
+        InvalidDocument,
+        check_options,
+        render_report,
+        report_name,
+    )
 
-    target = output or document.with_name(report_name("report", lang, fmt, standard))
     try:
+        check_options(fmt, standard, cjk_font, lang)  # before they name a file
+        target = output or document.with_name(report_name("report", lang, fmt, standard))
         written = render_report(document, fmt, target, lang=lang, standard=standard,
                                 cjk_font=cjk_font)
     except InvalidDocument as exc:

@@ -91,7 +91,7 @@ def render_document(doc: dict, fmt: str, out: Path, *, lang: str = "en",
     for beside it.  The footer hash is the SHA-256 of doc_bytes, or of the canonical
     serialisation when the document did not come from a file.
     """
-    _check_options(fmt, standard, cjk_font)
+    check_options(fmt, standard, cjk_font, lang)
     kind = check_document(doc)
     if kind == "cbam" and standard is not None:
         raise UsageError("--standard applies to inventory reports; a CBAM communication "
@@ -111,7 +111,14 @@ def render_document(doc: dict, fmt: str, out: Path, *, lang: str = "en",
     return write_pdf(view, out, cjk_font=cjk_font)
 
 
-def _check_options(fmt: str, standard: str | None, cjk_font: Path | None) -> None:
+def check_options(fmt: str, standard: str | None, cjk_font: Path | None,
+                  lang: str | None = None) -> None:
+    """UsageError for an option we do not have, before any path is built from them (a
+    `--lang ../x` must never become part of a file name)."""
+    if lang is not None:
+        from carbonaudit.reports.labels import load_catalogue
+
+        load_catalogue(lang)
     if fmt not in FORMATS:
         raise UsageError(f"--format takes {' or '.join(FORMATS)}, not {fmt!r}")
     if standard is not None and standard not in STANDARDS:
