@@ -64,7 +64,8 @@ def validate(
                              encoding=encoding, factor_files=tuple(factors or ()))
         with progress(not json_out and is_large(files)) as step:
             report = chosen.validate(list(files), {"config": cfg, "options": opts,
-                                                   "progress": step, "regime": period})
+                                                   "progress": step, "regime": period,
+                                                   "strict": strict})
         if profile not in (None, "pre-shipment"):
             raise UsageError(f"unknown profile {profile!r}; the one profile is pre-shipment")
     except CarbonAuditError as exc:
