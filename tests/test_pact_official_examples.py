@@ -133,3 +133,20 @@ def test_json_nested_too_deeply_is_a_finding_not_a_traceback(tmp_path):
     report = PactKind().validate([path], {})
     assert [f.code for f in report.findings] == ["pact-invalid-json"]
     assert "deep" in report.findings[0].message
+
+
+def test_validate_command_passes_strict_to_the_pact_kind():
+    import json
+
+    from typer.testing import CliRunner
+
+    from carbonaudit.cli import app
+
+    path = str(OFFICIAL / "v2_get_footprint_response.json")
+    loose = CliRunner().invoke(app, ["validate", "--kind", "pact", "--json", path])
+    strict = CliRunner().invoke(app, ["validate", "--kind", "pact", "--json", "--strict", path])
+    assert loose.exit_code == 0 and strict.exit_code == 1
+    assert json.loads(loose.stdout)["rows"] == {"footprints": 1, "passing": 1, "failing": 0}
+    doc = json.loads(strict.stdout)
+    assert doc["rows"] == {"footprints": 1, "passing": 0, "failing": 1}
+    assert {f["severity"] for f in doc["findings"]} == {"error"}
