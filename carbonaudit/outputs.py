@@ -20,20 +20,14 @@ from carbonaudit.errors import FileAccessError, UsageError, from_os_error
 from carbonaudit.findings import Finding, sort_key
 
 RESULT_COLUMNS = [
-    ("_file", "source_file"), ("_sheet", "sheet"), ("_row", "row"), ("input_cell", "input_cell"),
-    ("status", "status"),
+    ("_file", "source_file"), ("_sheet", "sheet"), ("_row", "row"), ("status", "status"),
     ("finding_codes", "finding_codes"), ("activity", "activity"), ("item", "item"),
     ("quantity_given", "quantity_as_given"), ("unit_text", "unit_as_given"), ("site", "site"),
     ("region", "region"), ("factor_sector", "sector"), ("period_start", "period_start"),
     ("period_end", "period_end"),
     ("reference", "reference"), ("factor_id_used", "factor_id"), ("factor_set", "factor_set"),
     ("factor_set_edition", "factor_set_edition"), ("factor_region", "factor_region"),
-    ("factor_unit", "factor_unit"),
-    # the factor's values, kg per factor_unit (co2e_unsplit: kg CO2e); x converted_quantity
-    ("factor_co2_fossil", "factor_co2_fossil"), ("factor_co2_biogenic", "factor_co2_biogenic"),
-    ("factor_ch4_fossil", "factor_ch4_fossil"), ("factor_ch4_nonfossil", "factor_ch4_nonfossil"),
-    ("factor_n2o", "factor_n2o"), ("factor_other_gas_kg", "factor_other_gas"),
-    ("factor_co2e_unsplit", "factor_co2e_unsplit"), ("factor_status", "factor_status"),
+    ("factor_unit", "factor_unit"), ("factor_status", "factor_status"),
     ("conversion", "conversion"), ("properties_used", "properties_used"),
     ("converted_quantity", "converted_quantity"),
     ("co2_fossil_kg", "co2_fossil_kg"), ("co2_biogenic_kg", "co2_biogenic_kg"),
@@ -44,8 +38,8 @@ RESULT_COLUMNS = [
     ("scope", "scope"), ("scope3_category", "scope3_category"),
     ("iso_category", "iso_category"), ("gwp_set", "gwp_set"),
 ]
-_TEXT_OUT = ("source_file", "sheet", "input_cell", "activity", "item", "quantity_as_given",
-             "unit_as_given", "site", "region", "reference")
+_TEXT_OUT = ("source_file", "sheet", "activity", "item", "quantity_as_given", "unit_as_given",
+             "site", "region", "reference")
 
 
 def atomic_write(path: Path, data: bytes | None = None, protected: set[Path] = frozenset(),
