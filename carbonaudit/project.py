@@ -32,6 +32,9 @@ _SCHEMA: dict[str, tuple[str, ...]] = {
     "period": ("start", "end"),
     "assessment": ("gwp", "factor_sets", "extra_factors", "default_sector", "inputs",
                    "standard", "grid_factor"),
+    # intensity denominators for HKEX Part D (report --format hkex)
+    "disclosure": ("revenue", "revenue_unit", "floor_area_m2", "production",
+                   "production_unit"),
 }
 
 
@@ -51,6 +54,7 @@ class Config:
     path: Path | None = None
     standard: str = "ghg-protocol"
     grid_factor: str = "mee"
+    intensity: tuple[tuple[str, float, str], ...] = ()  # (name, amount, unit)
 
     @classmethod
     def default(cls) -> Config:
@@ -122,6 +126,14 @@ standard = "ghg-protocol"
 # GB/T 32150 electricity: mee (MEE/NBS factor of the year and province) | ets (national
 # enterprise-reporting factor)
 grid_factor = "mee"
+
+# Intensity for HKEX Part D (report --format hkex): uncomment the denominators you report.
+# [disclosure]
+# revenue = 120.5                # in revenue_unit
+# revenue_unit = "HKD million"
+# floor_area_m2 = 2500
+# production = 10000
+# production_unit = "t"
 """
 
 
@@ -174,7 +186,26 @@ def _build_config(data: dict[str, Any], path: Path) -> Config:
                          default.standard),
         grid_factor=_choice(assessment, "assessment.grid_factor", "grid_factor", GRID_FACTORS,
                             default.grid_factor),
+        intensity=_intensity(data.get("disclosure", {})),
     )
+
+
+def _intensity(table: dict) -> tuple[tuple[str, float, str], ...]:
+    """[disclosure] denominators as (name, amount, unit); each amount must be positive."""
+    out = []
+    for name, unit_key, default_unit in (("revenue", "revenue_unit", "HKD million"),
+                                         ("floor_area_m2", None, "m2"),
+                                         ("production", "production_unit", None)):
+        if name not in table:
+            continue
+        value = table[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise UsageError(f"disclosure.{name} must be a positive number")
+        unit = table.get(unit_key, default_unit) if unit_key else default_unit
+        if not isinstance(unit, str) or not unit.strip():
+            raise UsageError(f"disclosure.{unit_key} must name the unit, e.g. \"t\"")
+        out.append((name, float(value), unit.strip()))
+    return tuple(out)
 
 
 def _check_keys(data: dict[str, Any]) -> None:

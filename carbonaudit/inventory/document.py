@@ -65,6 +65,9 @@ def build_document(a) -> dict:
         "top_sources": _top_sources(ok),
         "factors_used": _factors_used(ok, a.library),
     }
+    if getattr(cfg, "intensity", ()):  # HKEX Part D intensity denominators from the config
+        doc["intensity_denominators"] = [{"name": n, "amount": v, "unit": u}
+                                         for n, v, u in cfg.intensity]
     return doc
 
 

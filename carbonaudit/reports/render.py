@@ -13,7 +13,7 @@ from pathlib import Path
 
 from carbonaudit.errors import CarbonAuditError, InputUnreadable, UsageError
 
-FORMATS = ("xlsx", "pdf")
+FORMATS = ("xlsx", "pdf", "hkex")  # hkex: HKEX Part D workbook + bilingual PDF (hkex.py)
 STANDARDS = ("ghg-protocol", "iso14064")
 _INVENTORY_KEYS = {"totals_kgco2e", "scope_2", "by_iso_category"}
 
@@ -97,11 +97,18 @@ def render_document(doc: dict, fmt: str, out: Path, *, lang: str = "en",
         raise UsageError("--standard applies to inventory reports; a CBAM communication "
                          "report has a single layout, so leave --standard out")
     standard = standard or STANDARDS[0]
-    view = build_view(doc, kind, fmt, lang=lang, standard=standard, source=source,
-                      doc_bytes=doc_bytes)
     out = Path(out)
     if source is not None and out.resolve() == Path(source).resolve():
         raise UsageError(f"refusing to write the report over its input {out}")
+    if fmt == "hkex":
+        if kind != "inventory":
+            raise UsageError("--format hkex renders an inventory (inventory.json)")
+        from carbonaudit.reports.hkex import write_hkex
+
+        return write_hkex(doc, out, lang=lang, doc_hash=document_hash(doc, doc_bytes),
+                          command=command_line(source, fmt, lang, None), cjk_font=cjk_font)
+    view = build_view(doc, kind, fmt, lang=lang, standard=standard, source=source,
+                      doc_bytes=doc_bytes)
     if fmt == "xlsx":
         from carbonaudit.reports.excel import write_workbook
 
@@ -202,4 +209,6 @@ def report_name(stem: str, lang: str, fmt: str, standard: str | None = None) -> 
     """`<stem>-<lang>.<fmt>`; the ISO ordering gets its own name so that it never
     overwrites the GHG Protocol report beside it."""
     suffix = f"-{standard}" if standard == "iso14064" else ""
+    if fmt == "hkex":  # a workbook, with its PDF beside it
+        return f"{stem}-{lang}-hkex.xlsx"
     return f"{stem}-{lang}{suffix}.{fmt}"

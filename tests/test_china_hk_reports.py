@@ -1,0 +1,105 @@
+"""Reports for Mainland and Hong Kong users (issue 11, parts 2-4): the standard's chapter,
+HKEX Part D (`report --format hkex`), and Chinese reports.  Real files are written and read
+back with calamine and pypdf; figures are checked against the inputs' arithmetic."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+from carbonaudit.cli import app
+
+runner = CliRunner()
+
+HK_HEADER = ["類別", "項目", "數量", "單位", "供應商", "開始日期", "結束日期", "地點"]
+HY = ["2024-01-01", "2024-12-31"]
+HK_ROWS = [
+    ["電力", "", 18500, "度", "中電", *HY, "觀塘辦公室"],
+    ["煤氣", "", 1200, "單位", "", *HY, "灣仔門市"],
+    ["廢紙", "", 650, "公斤", "", *HY, "觀塘辦公室"],
+]
+FACTORS = [
+    ["id", "activity", "item", "region", "unit", "co2_fossil", "co2e_unsplit",
+     "co2e_unsplit_gwp", "source", "status"],
+    ["my.clp", "purchased_electricity", "grid", "HK-CLP", "kWh", "", "0.39", "AR5", "test", ""],
+    ["my.tg", "stationary_combustion", "towngas", "HK", "towngas_unit", "2.5", "", "", "test", ""],
+    ["my.tgp", "purchased_towngas", "towngas", "HK", "towngas_unit", "", "0.6", "AR5", "test", ""],
+    ["my.paper", "waste", "paper_landfill", "HK", "kg", "", "4.8", "AR5", "test", ""],
+]
+
+
+def _project(tmp_path: Path, disclosure: str = "") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HK_HEADER)
+    for r in HK_ROWS:
+        ws.append(r)
+    wb.save(tmp_path / "hk.xlsx")
+    with open(tmp_path / "f.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(FACTORS)
+    cfg = tmp_path / "carbonaudit.toml"
+    cfg.write_text('[assessment]\nstandard = "hk-epd"\ninputs = ["hk.xlsx"]\n'
+                   f'extra_factors = ["f.csv"]\n{disclosure}', encoding="utf-8")
+    res = runner.invoke(app, ["assess", "-c", str(cfg), "-o", str(tmp_path / "out"), "--json"])
+    assert res.exit_code == 0, res.output
+    return tmp_path / "out" / "inventory.json"
+
+
+def _cells(path: Path) -> list[list]:
+    book = CalamineWorkbook.from_path(str(path))
+    return [[c for c in row if c != ""] for name in book.sheet_names
+            for row in book.get_sheet_by_name(name).to_python()]
+
+
+def test_hkex_part_d_workbook_and_pdf(tmp_path):
+    doc_path = _project(tmp_path, "[disclosure]\nrevenue = 35.2\nfloor_area_m2 = 850\n")
+    res = runner.invoke(app, ["report", str(doc_path), "--format", "hkex", "--lang", "zh-Hant"])
+    assert res.exit_code == 0, res.output
+    xlsx = doc_path.with_name("report-zh-Hant-hkex.xlsx")
+    pdf = xlsx.with_suffix(".pdf")
+    assert len(PdfReader(str(pdf)).pages) >= 1
+    rows = {r[0]: r[1:] for r in _cells(xlsx) if r}
+    s1 = 1200 * 2.5 / 1000                       # Towngas combustion, t
+    s2 = (18500 * 0.39 + 1200 * 0.6) / 1000      # CLP electricity + Towngas production, t
+    assert rows["Scope 1 (direct) / 範圍一（直接）"][0] == pytest.approx(s1)
+    assert rows["Scope 2, location-based / 範圍二（按地點）"][0] == pytest.approx(s2)
+    per_revenue = rows["revenue (HKD million) / 收益（HKD million）"]
+    assert per_revenue[0] == pytest.approx((s1 + s2) / 35.2)
+    assert rows["floor area (m2) / 樓面面積（m2）"][0] == pytest.approx((s1 + s2) / 850)
+    s3 = [k for k in rows if k.split(".")[0].isdigit() and " / " in k]
+    assert len(s3) == 15  # every category, reported or to explain
+    assert rows["5. Waste generated in operations / 5. 營運產生的廢棄物"][0] == pytest.approx(
+        650 * 4.8 / 1000)
+
+
+def test_hkex_without_denominators_says_where_to_give_them(tmp_path):
+    doc_path = _project(tmp_path)
+    res = runner.invoke(app, ["report", str(doc_path), "--format", "hkex"])
+    assert res.exit_code == 0, res.output
+    text = json.dumps(_cells(doc_path.with_name("report-en-hkex.xlsx")), ensure_ascii=False)
+    assert "[disclosure]" in text
+
+
+def test_bad_disclosure_is_a_usage_error(tmp_path):
+    (tmp_path / "c.toml").write_text("[disclosure]\nrevenue = -3\n", encoding="utf-8")
+    res = runner.invoke(app, ["assess", str(tmp_path / "x.xlsx"), "-c", str(tmp_path / "c.toml")])
+    assert res.exit_code == 2
+    assert "disclosure.revenue" in res.output
+
+
+def test_hk_epd_chapter_in_chinese_report(tmp_path):
+    doc_path = _project(tmp_path)
+    out = tmp_path / "r.xlsx"
+    res = runner.invoke(app, ["report", str(doc_path), "--format", "xlsx", "--lang", "zh-Hant",
+                              "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = {r[0]: r[1:] for r in _cells(out) if r}
+    assert rows["煤氣生產"][0] == pytest.approx(1200 * 0.6 / 1000)
+    assert rows["電力（中電、港燈）"][0] == pytest.approx(18500 * 0.39 / 1000)
