@@ -1,7 +1,8 @@
 """Write an assessment's files: results.csv, inventory.json, findings.json.
 
 Writes are atomic (temporary file, then rename), never replace an input, never follow a
-symbolic link at the target, and an OSError becomes one plain line (exit 3).  Text cells
+symbolic link at the target, and an OSError becomes one plain line (exit 3).  The three
+files of a run land together, inventory.json last, naming the others' hashes.  Text cells
 that a spreadsheet would run as a formula (= + - @) are neutralised in the CSV.
 Same inputs give byte-identical files: no timestamps, fixed column order, sorted findings.
 """
@@ -9,8 +10,10 @@ Same inputs give byte-identical files: no timestamps, fixed column order, sorted
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -246,20 +249,55 @@ def dumps(doc: dict) -> bytes:
     return (printable(text) + "\n").encode("utf-8")
 
 
+OUTPUT_NAMES = {"results": "results.csv", "findings": "findings.json",
+                "inventory": "inventory.json"}
+_STAGE_PREFIX = ".carbonaudit-run-"
+
+
 def write_assessment(assessment, document: dict, out_dir: Path) -> dict[str, Path]:
-    """Write the three files; returns their paths by name."""
+    """Write results.csv, findings.json and inventory.json as one set; their paths by name.
+
+    The three are written into a temporary folder inside out_dir and renamed into place only
+    once all are complete, inventory.json last.  document["outputs"] (set here) records
+    results.csv's SHA-256 and row count and findings.json's SHA-256, so `report` can tell a
+    file of another run.  A failed run leaves the previous set as it was and no temporary
+    file behind; a symbolic link in place of an output is replaced, not followed.
+    """
     out_dir = Path(out_dir)
     protected = {Path(s.path).resolve() for s in assessment.sources}
-    paths = {
-        "results": out_dir / "results.csv",
-        "inventory": out_dir / "inventory.json",
-        "findings": out_dir / "findings.json",
-    }
+    paths = {key: out_dir / name for key, name in OUTPUT_NAMES.items()}
+    check_out_dir(out_dir)
+    for path in paths.values():
+        check_target(path, protected)
     frame = results_frame(assessment)
-    atomic_write(paths["results"], protected=protected, writer=lambda tmp: write_csv(frame, tmp))
-    atomic_write(paths["inventory"], dumps(document), protected)
-    atomic_write(paths["findings"], dumps(findings_document(assessment.findings)), protected)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=_STAGE_PREFIX, dir=out_dir))
+    except OSError as exc:
+        raise from_os_error(exc, out_dir, "write to") from None
+    staged = {key: stage / name for key, name in OUTPUT_NAMES.items()}
+    try:
+        write_csv(frame, str(staged["results"]))
+        findings = dumps(findings_document(assessment.findings))
+        staged["findings"].write_bytes(findings)
+        document["outputs"] = {
+            "results_csv": {"sha256": file_sha256(staged["results"]), "rows": len(frame)},
+            "findings_json": {"sha256": hashlib.sha256(findings).hexdigest()}}
+        staged["inventory"].write_bytes(dumps(document))
+        for key in ("results", "findings", "inventory"):  # the inventory names the others
+            give_normal_permissions(staged[key])
+            os.replace(staged[key], paths[key])
+    except OSError as exc:
+        raise from_os_error(exc, out_dir, "write to") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return paths
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @contextlib.contextmanager

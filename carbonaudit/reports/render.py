@@ -162,27 +162,13 @@ def build_view(doc: dict, kind: str, fmt: str, *, lang: str, standard: str,
         from carbonaudit.reports.cbam_view import build
 
         return build(doc, labels, standard, doc_hash=digest, command=command)
+    from carbonaudit.reports.companions import companions
     from carbonaudit.reports.inventory_view import build
 
     folder = Path(source).parent if source is not None else None
-    results = folder / "results.csv" if folder and (folder / "results.csv").is_file() else None
+    beside = companions(doc, folder)  # refuses a results.csv or findings.json of another run
     return build(doc, labels, standard, doc_hash=digest, command=command,
-                 findings=_findings_beside(folder), results_csv=results)
-
-
-def _findings_beside(folder: Path | None) -> list[dict] | None:
-    """findings.json's list when it sits beside the document and parses; else None."""
-    path = folder / "findings.json" if folder else None
-    if path is None or not path.is_file():
-        return None
-    from carbonaudit.jsonio import parse
-
-    try:
-        doc, _ = parse(path.read_bytes())
-    except OSError:
-        return None
-    found = doc.get("findings") if isinstance(doc, dict) else None
-    return [f for f in found if isinstance(f, dict)] if isinstance(found, list) else None
+                 findings=beside.findings, results_csv=beside.results_csv)
 
 
 def report_formats(formats: str | None, lang: str) -> list[str]:
