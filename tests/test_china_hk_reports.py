@@ -103,3 +103,71 @@ def test_hk_epd_chapter_in_chinese_report(tmp_path):
     rows = {r[0]: r[1:] for r in _cells(out) if r}
     assert rows["煤氣生產"][0] == pytest.approx(1200 * 0.6 / 1000)
     assert rows["電力（中電、港燈）"][0] == pytest.approx(18500 * 0.39 / 1000)
+
+
+# ----------------------------------------------------------------- fully in Chinese
+
+GD_HEADER = ["类别", "项目", "数量", "单位", "地区", "开始日期", "结束日期"]
+GD_ROWS = [
+    ["外购电力", "电网", 120.5, "万千瓦时", "广东", "2022-01-01", "2022-12-31"],
+    ["固定燃烧", "天然气", 8.2, "万立方米", "广东省", "2022-01-01", "2022-12-31"],
+    ["固定燃烧", "烟煤", 350, "吨", "广东", "2022-01-01", "2022-12-31"],
+    ["固定燃烧", "原煤", 10, "吨", "广东", "2022-01-01", "2022-12-31"],  # no NDRC factor
+    ["柴油", "", 5, "ltr", "", "", ""],  # unknown unit
+    ["固定燃烧", "天然气", 100, "Nm3", "", "", ""],  # no region, no period
+]
+
+
+def _english_fragments() -> list[str]:
+    from carbonaudit.reports.finding_text import catalogue
+
+    out = []
+    for templates in catalogue("en").values():
+        for t in templates:
+            out += [p.strip() for p in __import__("re").split(r"\{\w+\}", t)
+                    if len(p.strip()) >= 15]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_chinese_report_has_no_english_finding_sentence(tmp_path, lang):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(GD_HEADER)
+    for r in GD_ROWS:
+        ws.append(r)
+    wb.save(tmp_path / "gd.xlsx")
+    res = runner.invoke(app, ["assess", str(tmp_path / "gd.xlsx"), "--standard", "gbt32150",
+                              "-o", str(tmp_path / "out"), "--report", "xlsx", "--lang", lang],
+                        env={"COLUMNS": "400"})
+    assert res.exit_code == 1, res.output  # two rows are rejected, with their findings
+    assert "不是可接受的单位" in res.output or "不是可接受的單位" in res.output
+    cells = [str(c) for row in _cells(tmp_path / "out" / f"report-{lang}.xlsx") for c in row]
+    found = json.loads((tmp_path / "out" / "findings.json").read_text("utf-8"))["findings"]
+    assert {"unknown-unit", "no-factor", "unverified-factor", "gas-volume-reference",
+            "missing-period", "region-assumed"} <= {f["code"] for f in found}
+    fragments = _english_fragments()
+    assert len(fragments) > 40
+    leftover = [(c, frag) for c in cells for frag in fragments if frag in c]
+    assert leftover == []
+    assert any(("未核实" if lang == "zh-Hans" else "未核實") in c and "cn.ndrc" in c
+               for c in cells)  # the unverified-factor message, translated
+    assert "(no site)" not in cells and any("未填" in c for c in cells)
+    assert ("烟煤（coal_bituminous）" if lang == "zh-Hans" else "煙煤（coal_bituminous）") in cells
+
+
+def test_finding_catalogues_line_up():
+    import re
+
+    from carbonaudit.reports.finding_text import catalogue
+
+    en = catalogue("en")
+    for lang in ("zh-Hant", "zh-Hans"):
+        zh = catalogue(lang)
+        assert zh.keys() == en.keys()
+        for code, templates in en.items():
+            assert len(zh[code]) == len(templates), code
+            for e, z in zip(templates, zh[code], strict=True):
+                assert set(re.findall(r"\{(\w+)\}", z)) <= set(re.findall(r"\{(\w+)\}", e))
+                assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}",
+                                     re.sub(r"\{\w+\}|`[^`]*`|\([^)]*\)", "", z)), (code, z)

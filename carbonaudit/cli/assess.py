@@ -38,8 +38,9 @@ def assess(
     report: Annotated[str | None, typer.Option(
         "--report", help="Also render reports from inventory.json: xlsx, pdf or xlsx,pdf.")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Report language: en, zh-Hant, zh-Hans.")
-                    ] = "en",
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Language of the reports and of the findings shown here: en, zh-Hant, "
+        "zh-Hans (findings.json stays English).")] = "en",
     json_out: JsonOpt = False,
     strict: StrictOpt = False,
     standard: Annotated[str | None, typer.Option(
@@ -104,7 +105,9 @@ def assess(
         important = [f for f in sorted(result.findings, key=_severity_rank)
                      if str(f.severity) != "info"]
         if important:
-            show(findings_table(important, limit=25))
+            from carbonaudit.reports.finding_text import localised
+
+            show(findings_table(localised(important, lang), limit=25))
         show(f"Wrote {', '.join(str(p) for p in written.values())}")
     raise typer.Exit(exit_code(result.findings, strict, doc["rows"]["rejected"]))
 

@@ -102,8 +102,13 @@ def _verifier(v) -> str:
 def _goods(doc: dict, L: Labels) -> Table:
     return Table("goods", L("table.goods"),
                  [Column(L("col.id"), "code"), Column(L("col.good")), Column(L("col.routes"))],
-                 [[text(g.get("id")), text(g.get("category")),
+                 [[text(g.get("id")), _good(L, g.get("category")),
                    "; ".join(map(str, g.get("routes") or []))] for g in doc.get("goods") or []])
+
+
+def _good(L: Labels, category) -> str:
+    """A CBAM goods category (Annex I wording in the document) in the report's language."""
+    return L.get(f"good.{category}", text(category))
 
 
 def _yes(L: Labels, value) -> str:
@@ -117,7 +122,7 @@ def _products(doc: dict, L: Labels) -> Chapter:
             Column(L("col.unit")), Column(L("col.indirect_counted")),
             Column(L("col.share_default"), "pct"), Column(L("col.ef_source")),
             Column(L("col.electricity_ef"), "num")]
-    rows = [[text(p.get("cn_code")), text(p.get("name")), text(p.get("good")),
+    rows = [[text(p.get("cn_code")), text(p.get("name")), _good(L, p.get("good")),
              text(p.get("process")), p.get("see_direct"), p.get("see_indirect"),
              p.get("see_total"), text(p.get("unit")), _yes(L, p.get("indirect_counted")),
              p.get("share_default_pct"), text(p.get("electricity_ef_source")),
@@ -147,7 +152,7 @@ def _processes(doc: dict, L: Labels) -> Chapter:
             Column(L("col.electricity_mwh"), "num"), Column(L("col.electricity_ef"), "num"),
             Column(L("col.ef_source")), Column(L("col.see_direct"), "num"),
             Column(L("col.see_indirect"), "num"), Column(L("col.share_default"), "pct")]
-    rows = [[text(p.get("id")), text(p.get("name")), text(p.get("good")),
+    rows = [[text(p.get("id")), text(p.get("name")), _good(L, p.get("good")),
              p.get("total_production"), p.get("direct_emissions_t"),
              p.get("attributed_direct_t"), p.get("attributed_indirect_t"),
              p.get("electricity_consumed_mwh"), p.get("electricity_ef"),
@@ -211,7 +216,8 @@ def _methodology(doc: dict, L: Labels) -> Chapter:
 
 
 def _precursors(doc: dict, L: Labels) -> Chapter:
-    rows = [[text(p.get("id")), text(p.get("name")), text(p.get("good")), text(p.get("country")),
+    rows = [[text(p.get("id")), text(p.get("name")), _good(L, p.get("good")),
+             text(p.get("country")),
              p.get("total_purchased_t"), p.get("see_direct"), text(p.get("see_direct_source")),
              p.get("see_indirect"), p.get("electricity_ef"), text(p.get("electricity_ef_source")),
              _yes(L, p.get("counted_as_zero")), text(p.get("justification"))]

@@ -7,6 +7,7 @@ scope totals.  Tonnes are kg / 1000.
 
 from __future__ import annotations
 
+from carbonaudit.reports.finding_text import translate
 from carbonaudit.reports.labels import Labels
 from carbonaudit.reports.standard_view import standard_chapters
 from carbonaudit.reports.view import (
@@ -147,13 +148,13 @@ def _breakdown(doc: dict, L: Labels, standard: str) -> Chapter:
 def _sites(doc: dict, L: Labels) -> Chapter:
     cols = [Column(L("col.site")), *(Column(L(f"scope.short.{k}"), "t") for k in _SCOPE_KEYS),
             Column(L("col.rows"), "int")]
-    rows = [[text(s["site"]), *(tonnes(s[k]) for k in _SCOPE_KEYS), s["rows"]]
+    rows = [[_site(s["site"], L), *(tonnes(s[k]) for k in _SCOPE_KEYS), s["rows"]]
             for s in doc["by_site"]]
     table = Table("sites", L("table.sites"), cols, rows, pdf_limit=40,
                   note=None)
     top = sorted(doc["by_site"], key=lambda s: -(s["scope_1"] + s["scope_2_location"]
                                                   + s["scope_3"]))[:10]
-    chart = Chart("sites", L("chart.sites"), "stacked", [text(s["site"]) for s in top],
+    chart = Chart("sites", L("chart.sites"), "stacked", [_site(s["site"], L) for s in top],
                   [(L(f"scope.short.{k}"), [tonnes(s[k]) for s in top])
                    for k in ("scope_1", "scope_2_location", "scope_3")], L("unit.t"))
     return Chapter("sites", L("chapter.sites"), L("sheet.sites"),
@@ -181,8 +182,20 @@ def _sources(doc: dict, L: Labels) -> Table:
                   Column(L("col.site")), Column(L("col.tco2e"), "t"),
                   Column(L("col.rows"), "int")],
                  [[L.get(f"activity.{s['activity']}", text(s.get("label") or s["activity"])),
-                   text(s["item"]), text(s["site"]), tonnes(s["kgco2e"]), s["rows"]]
+                   _item(s["item"], L), _site(s["site"], L),
+                   tonnes(s["kgco2e"]), s["rows"]]
                   for s in doc["top_sources"]], note=L("note.sources"))
+
+
+def _item(code, L: Labels) -> str:
+    """An item code; in a Chinese report its name first, the code (as in results.csv) after."""
+    name = L.get(f"item.{code}", "") if L.lang != "en" else ""
+    return f"{name}（{code}）" if name else text(code)
+
+
+def _site(name, L: Labels) -> str:
+    """A site name as written; the document's "(no site)" in the report's language."""
+    return L("value.no_site") if name == "(no site)" else text(name)
 
 
 def _methodology(doc: dict, L: Labels, standard: str) -> Chapter:
@@ -221,7 +234,8 @@ def _quality(doc: dict, L: Labels, findings: list[dict] | None) -> Chapter:
                             [Column(L("col.severity")), Column(L("col.code"), "code"),
                              Column(L("col.where")), Column(L("col.message"))],
                             [[L.get(f"severity.{f.get('severity')}", text(f.get("severity"))),
-                              text(f.get("code")), text(f.get("where")), text(f.get("message"))]
+                              text(f.get("code")), text(f.get("where")),
+                              translate(text(f.get("code")), text(f.get("message")), L.lang)]
                              for f in findings], pdf_limit=30))
     return Chapter("quality", L("chapter.quality"), L("sheet.quality"), blocks)
 
