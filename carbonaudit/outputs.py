@@ -2,8 +2,9 @@
 
 Writes are atomic (temporary file, then rename), never replace an input, never follow a
 symbolic link at the target, and an OSError becomes one plain line (exit 3).  The three
-files of a run land together, inventory.json last, naming the others' hashes.  Text cells
-that a spreadsheet would run as a formula (= + - @) are neutralised in the CSV.
+files of a run land together, inventory.json last, naming the others' hashes.  Text that a
+spreadsheet would run as a formula (= + - @ first) is neutralised in every text column of
+the CSV, whichever file it came from.
 Same inputs give byte-identical files: no timestamps, fixed column order, sorted findings.
 """
 
@@ -41,8 +42,6 @@ RESULT_COLUMNS = [
     ("scope", "scope"), ("scope3_category", "scope3_category"),
     ("iso_category", "iso_category"), ("gwp_set", "gwp_set"),
 ]
-_TEXT_OUT = ("source_file", "sheet", "activity", "item", "quantity_as_given", "unit_as_given",
-             "site", "region", "reference")
 
 
 def atomic_write(path: Path, data: bytes | None = None, protected: set[Path] = frozenset(),
@@ -140,6 +139,37 @@ def write_csv(frame, path: str) -> None:
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
 
 
+# What a spreadsheet may run as a formula when it opens a CSV or a cell is edited: = + - @,
+# a tab or carriage return first (OWASP's list), and their full-width forms, which IMEs
+# for Chinese and Japanese type.
+FORMULA_START = "^(?:[=+\\-@\\t\\r]|＝|＋|－|＠)"  # literal characters: RE2 runs it 10x faster
+_PLAIN_NUMBER = r"[+-]?\d[\d,.]*([eE][+-]?\d+)?"
+
+
+def looks_like_formula(text: str) -> bool:
+    """True for text a spreadsheet could evaluate (a plain signed number is not)."""
+    import re
+
+    return bool(re.match(FORMULA_START, text)) and not re.fullmatch(_PLAIN_NUMBER, text)
+
+
+def text_columns(frame) -> list[str]:
+    """Every column of frame that holds text (str, object or categorical of text): all of
+    them are neutralised, whatever their source (an activity sheet, a user factor file)."""
+    import pandas as pd
+    from pandas.api.types import infer_dtype
+
+    out = []
+    for name in frame.columns:
+        col = frame[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            col = pd.Series(col.cat.categories)
+        if isinstance(col.dtype, pd.StringDtype) or (col.dtype == object and infer_dtype(
+                col, skipna=True) in ("string", "mixed", "mixed-integer", "empty")):
+            out.append(name)
+    return out
+
+
 def neutralise(series):
     """Prefix a quote to text a spreadsheet would evaluate, leaving real numbers alone."""
     import pandas as pd
@@ -150,12 +180,13 @@ def neutralise(series):
             return series.cat.rename_categories(list(cats))
         series = series.astype(object)
     s = series.astype(str)
-    risky = s.str.match(r"^[=+\-@\t\r]")
+    risky = s.str.match(FORMULA_START)
     if risky.any():  # rare: look closer only at those cells
         sub = s[risky]
-        number = sub.str.fullmatch(r"[+-]?\d[\d,.]*(e[+-]?\d+)?")
-        s = s.copy()
-        s[risky] = sub.where(number, "'" + sub)
+        bad = sub[~sub.str.fullmatch(_PLAIN_NUMBER)]
+        if len(bad):  # -3 and +1.5 are numbers as given, not formulas
+            s = s.copy()
+            s[bad.index] = "'" + bad
     return s
 
 
@@ -168,7 +199,7 @@ def results_frame(assessment):
     out = pd.DataFrame({new: df[old] for old, new in RESULT_COLUMNS})
     for col in ("period_start", "period_end"):
         out[col] = out[col].astype("date32[pyarrow]")  # written as ISO dates by Arrow
-    for col in _TEXT_OUT:
+    for col in text_columns(out):  # every text column, from every source
         out[col] = neutralise(out[col] if isinstance(out[col].dtype, pd.CategoricalDtype)
                               else out[col].fillna(""))
     return out

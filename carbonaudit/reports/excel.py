@@ -2,7 +2,8 @@
 and for an inventory every result row with its lineage as a filterable Excel table.
 
 Every text cell goes through write_string (and the workbook refuses to turn strings into
-formulas or links), so a value such as `=HYPERLINK(...)` stays text.  The creation date
+formulas or links), so a value such as `=HYPERLINK(...)` stays text; such a value also
+carries Excel's quote prefix, so editing the cell keeps it text.  The creation date
 comes from the document, so the same document gives the same workbook.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from carbonaudit.outputs import atomic_write
+from carbonaudit.outputs import atomic_write, looks_like_formula
 from carbonaudit.reports.view import Chart, Column, ReportView, Table, Text, axis_decimals
 
 NUMBER_FORMATS = {"t": "#,##0.000", "num": "#,##0.0000", "int": "#,##0", "pct": "0.00"}
@@ -73,6 +74,10 @@ class _Styles:
         self.header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
                                      "text_wrap": True, "valign": "top", "border": 1})
         self.text = wb.add_format({"valign": "top"})
+        # Text that would be a formula once someone edits the cell: Excel's own text mark.
+        self.text_quoted = wb.add_format({"valign": "top", "quote_prefix": True})
+        self.subject_quoted = wb.add_format({"italic": True, "font_color": "#404040",
+                                             "quote_prefix": True})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.note = wb.add_format({"italic": True, "font_color": "#595959"})
         self.numbers = {k: wb.add_format({"num_format": v, "valign": "top"})
@@ -95,7 +100,9 @@ class _SheetWriter:
 
     def title(self, text: str) -> None:
         self.ws.write_string(0, 0, text, self.s.title)
-        self.ws.write_string(1, 0, self.view.subject, self.s.subject)
+        quoted = looks_like_formula(self.view.subject)
+        self.ws.write_string(1, 0, self.view.subject,
+                             self.s.subject_quoted if quoted else self.s.subject)
         self.row = 3
 
     def block(self, block) -> None:
@@ -136,8 +143,10 @@ class _SheetWriter:
             self.ws.write_number(r, c, v, fmt)
             self._fit(c, f"{v:,.3f}")
         else:
-            self.ws.write_string(r, c, str(v), self.s.text)
-            self._fit(c, str(v))
+            text = str(v)
+            self.ws.write_string(r, c, text, self.s.text_quoted if looks_like_formula(text)
+                                 else self.s.text)
+            self._fit(c, text)
 
     def text(self, t: Text) -> None:
         if t.title:
