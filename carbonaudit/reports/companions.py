@@ -17,8 +17,8 @@ from pathlib import Path
 
 from carbonaudit.errors import CarbonAuditError
 
-# The first columns of every results.csv carbonaudit has written (outputs.RESULT_COLUMNS).
-_RESULTS_HEAD = ["source_file", "sheet", "row", "status"]
+# Columns every results.csv carbonaudit has written holds (outputs.RESULT_COLUMNS).
+_RESULTS_KEYS = {"source_file", "sheet", "row", "status", "co2e_kg"}
 _ADVICE = ("re-run `carbonaudit assess` to write the set again, or move the file away to "
            "report without it")
 
@@ -95,7 +95,7 @@ def _count_rows(path: Path) -> int | str:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
             head = next(reader, None)
-            if head is None or head[:len(_RESULTS_HEAD)] != _RESULTS_HEAD:
+            if head is None or not set(head) >= _RESULTS_KEYS:
                 return "its header is not that of a results table"
             return sum(1 for _ in reader)
     except UnicodeDecodeError:
