@@ -33,7 +33,8 @@ from carbonaudit.ingest.tables import SourceFile, Table, build_table, file_sha25
 def read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[str], None],
                   ) -> tuple[list[Table], list[Finding], SourceFile]:
     """Every sheet with a header as a table (or only `sheet`), refusing unsafe files first."""
-    xlsx_safety.check_workbook(path)  # raises before any parsing
+    # raises before any parsing; a sheet the user did not ask for cannot stop the one they did
+    xlsx_safety.check_workbook(path, sheets=None if sheet is None else [sheet])
     source = SourceFile(shown, file_sha256(path), "xlsx", None)
     import python_calamine  # heavy: imported only when a workbook is actually read
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
@@ -26,6 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from carbonaudit.errors import InputUnreadable
+from carbonaudit.ingest import xlsx_limits
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -44,8 +45,12 @@ _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
 def check_workbook(path: Path, *, max_uncompressed: int = 2 * 1024**3,
-                   max_ratio: float = 200.0) -> None:
-    """Raise `InputUnreadable` unless `path` is a sane, unencrypted .xlsx zip."""
+                   max_ratio: float = 200.0, sheets: Sequence[str] | None = None) -> None:
+    """Raise `InputUnreadable` unless `path` is a sane, unencrypted .xlsx zip.
+
+    Also refuses, before any parser builds them, sheets that would take far more memory than
+    the file holds (`carbonaudit.ingest.xlsx_limits`): every sheet, or only `sheets`.
+    """
     shown = str(path)
     path = Path(path)
     try:
@@ -74,9 +79,46 @@ def check_workbook(path: Path, *, max_uncompressed: int = 2 * 1024**3,
                               "uncompressed); refusing to open it")
     with zipfile.ZipFile(path) as zf:
         # Read by every spreadsheet library before anything else: refuse damage here, once.
-        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-            if part in names:
-                parse_part(zf, part, shown)
+        workbook = parse_part(zf, "xl/workbook.xml", shown)
+        rels = (parse_part(zf, _WORKBOOK_RELS, shown) if _WORKBOOK_RELS in names else None)
+        parts = _sheet_parts(workbook, rels)
+        if sheets is not None:
+            parts = [(name, part) for name, part in parts if name in sheets]
+        xlsx_limits.check_sizes(zf, shown, parts, _shared_string_parts(rels, names))
+
+
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+
+
+def _sheet_parts(workbook: Element, rels: Element | None) -> list[tuple[str, str]]:
+    """(sheet name, zip member) of every sheet that has one."""
+    targets = {} if rels is None else {
+        rel.get("Id"): _target(rel.get("Target", ""))
+        for rel in rels.iter(f"{{{_NS_REL_PKG}}}Relationship")
+    }
+    found = []
+    for sheet in workbook.iter(f"{{{_NS_MAIN}}}sheet"):
+        part = targets.get(sheet.get(f"{{{_NS_REL_DOC}}}id"))
+        if part is not None:
+            found.append((sheet.get("name", ""), part))
+    return found
+
+
+def _shared_string_parts(rels: Element | None, names: set[str]) -> list[str]:
+    """Members that may hold the shared strings: the related part and the usual name."""
+    parts = {"xl/sharedStrings.xml"} & names
+    if rels is not None:
+        parts |= {_target(rel.get("Target", ""))
+                  for rel in rels.iter(f"{{{_NS_REL_PKG}}}Relationship")
+                  if rel.get("Type", "").endswith("/sharedStrings")}
+    return sorted(parts)
+
+
+def _target(target: str) -> str:
+    """A relationship target as a zip member: relative to xl/ unless absolute."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", target))
 
 
 def _not_zip_reason(path: Path, head: bytes) -> str:
@@ -129,22 +171,11 @@ def iterparse_part(fh: IO[bytes], part: str, shown: str,
 def sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     """Zip member name of a sheet's XML, via xl/workbook.xml and its relationships."""
     workbook = parse_part(zf, "xl/workbook.xml")
-    rel_id = None
-    for sheet in workbook.iter(f"{{{_NS_MAIN}}}sheet"):
-        if sheet.get("name") == sheet_name:
-            rel_id = sheet.get(f"{{{_NS_REL_DOC}}}id")
-            break
-    if rel_id is None:
+    if not any(s.get("name") == sheet_name for s in workbook.iter(f"{{{_NS_MAIN}}}sheet")):
         return None
-    rels = parse_part(zf, "xl/_rels/workbook.xml.rels")
-    for rel in rels.iter(f"{{{_NS_REL_PKG}}}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "")
-            # Targets are relative to xl/ unless absolute within the package.
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join("xl", target))
-    return None
+    rels = parse_part(zf, _WORKBOOK_RELS)
+    return next((part for name, part in _sheet_parts(workbook, rels) if name == sheet_name),
+                None)
 
 
 def formula_cells_without_value(path: Path, sheet_name: str) -> list[str]:
