@@ -198,10 +198,11 @@ def test_defaults_command_marks_up_and_falls_back():
     body = json.loads(res.stdout)
     assert body["total"] == pytest.approx(2.790)
     assert body["total_marked_up"] == pytest.approx(2.790 * 1.20)   # +20 % in 2027
-    res = runner.invoke(app, ["cbam", "defaults", "28041000", "VN", "--json"])
+    # Armenia is listed in the table, but not for hydrogen: 'other countries', 17.74 + 10 %.
+    res = runner.invoke(app, ["cbam", "defaults", "28041000", "AM", "--json"])
     body = json.loads(res.stdout)
     assert body["country_used"] == "OTHER"
-    assert body["total_marked_up"] == pytest.approx(17.74 * 1.10)
+    assert body["total_marked_up"] == pytest.approx(19.514)
     assert "cbam-default-fallback-other" in {f["code"] for f in body["findings"]}
 
 
@@ -211,9 +212,9 @@ def test_defaults_command_rejects_unknown_codes_in_one_line():
     assert "Annex I" in res.output and "Traceback" not in res.output
     res = runner.invoke(app, ["cbam", "defaults", "73181558", "Atlantis"])
     assert res.exit_code == 1
-    # a code the excerpt does not hold: the error alone, no table of blanks above it
-    res = runner.invoke(app, ["cbam", "defaults", "76042990", "HK"])
-    assert res.exit_code == 1 and "cbam-default-not-in-table" in res.output
+    # no default value (a dash in Brazil's DRI row): the error alone, no table of blanks
+    res = runner.invoke(app, ["cbam", "defaults", "72031000", "BR"])
+    assert res.exit_code == 1 and "cbam-default-no-value" in res.output
     assert "Total with mark-up" not in res.output
 
 
@@ -225,9 +226,10 @@ def test_imports_command_on_the_sample(tmp_path):
     body = json.loads(res.stdout)
     assert body["de_minimis"]["exempt"] is False
     groups = {(g["cn_code"], g["country"]): g for g in body["groups"]}
-    # Defaults with the 2026 mark-up of +10 %: pig iron BR 1.478, hydrogen "other" 17.74.
-    assert groups[("72011011", "BR")]["embedded_t"] == pytest.approx(12 * 1.478 * 1.10)
-    assert groups[("28041000", "IN")]["embedded_t"] == pytest.approx(0.8 * 17.74 * 1.10)
+    # Defaults with the 2026 mark-up as printed: pig iron BR 1.625 (1.478 + 10 %, rounded
+    # by the table), hydrogen IN 15.433 (India's own row, 14.03 + 10 %).
+    assert groups[("72011011", "BR")]["embedded_t"] == pytest.approx(12 * 1.625)
+    assert groups[("28041000", "IN")]["embedded_t"] == pytest.approx(0.8 * 15.433)
     assert (tmp_path / "cbam-imports.json").exists()
 
 

@@ -1,7 +1,9 @@
-"""CBAM imports: reading, de minimis, FAA, certificates, outputs, template and sample.
+"""CBAM imports: reading, de minimis, FAA, certificates, cost, outputs, template and sample.
 
 Workbooks are written with xlsxwriter and read back through `read_imports`; every expected
-number is hand arithmetic from DOMAIN.md §1.8-1.9 values written out in the test.
+number is hand arithmetic from values written out in the test: the default values and
+marked-up totals as IR (EU) 2025/2621 prints them (the shipped CSV's rows), the benchmarks of
+IR (EU) 2025/2620 and the CBAM factors of DOMAIN.md §1.9.
 """
 
 from __future__ import annotations
@@ -81,7 +83,8 @@ def test_50_001_t_puts_the_whole_year_in_scope(tmp_path: Path) -> None:
     assert not result.de_minimis.exempt
     # The January line, before the threshold was crossed, is in scope too.
     assert [line.status for line in result.lines] == ["in-scope", "in-scope"]
-    assert result.lines[0].embedded_t == pytest.approx(0.001 * 1.478 * 1.10)
+    # Brazil's pig iron prints 1.625 with the 2026 mark-up (1.478 before it).
+    assert result.lines[0].embedded_t == pytest.approx(0.001 * 1.625)
     assert "cbam-import-de-minimis-exceeded" in _codes(result)
     assert "cbam-import-de-minimis-near" not in _codes(result)
 
@@ -94,7 +97,7 @@ def test_hydrogen_is_never_exempt_and_not_counted(tmp_path: Path) -> None:
     assert result.de_minimis.exempt
     hydrogen, pig = result.lines
     assert hydrogen.status == "in-scope" and pig.status == "exempt-de-minimis"
-    embedded = 1.0 * 10.82 * 1.10
+    embedded = 1.0 * 11.902          # Australia's hydrogen, 10.82 + 10 % as printed
     faa = 0.975 * 0.9 * 5.089 * 1.0
     assert hydrogen.embedded_t == pytest.approx(embedded)
     assert hydrogen.faa_t == pytest.approx(faa)
@@ -120,6 +123,7 @@ def test_electricity_is_never_exempt_and_has_zero_faa(tmp_path: Path) -> None:
     assert line.status == "in-scope"
     assert line.faa_t == 0.0  # zero by rule, even without a CSCF
     assert line.certificates_t == pytest.approx(100.0 * 0.5)
+    assert "cbam-import-see-total-only" in _codes(result)  # electricity: see_total alone
 
 
 def test_invalid_lines_make_an_exemption_unconfirmed(tmp_path: Path) -> None:
@@ -131,14 +135,17 @@ def test_invalid_lines_make_an_exemption_unconfirmed(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------- FAA and certificates
 
-@pytest.mark.parametrize(("year", "markup", "factor"), [(2026, 1.10, 0.975), (2027, 1.20, 0.95),
-                                                          (2030, 1.30, 0.515)])
-def test_dri_default_faa_with_cscf(tmp_path: Path, year: int, markup: float,
+# DRI from China: China has no 7203 row, so 'other countries': 1.325 before mark-up,
+# printed 1.458 / 1.590 / 1.723 with the 2026 / 2027 / 2028-on mark-up.
+@pytest.mark.parametrize(("year", "marked", "factor"), [(2026, 1.458, 0.975),
+                                                        (2027, 1.590, 0.95),
+                                                        (2030, 1.723, 0.515)])
+def test_dri_default_faa_with_cscf(tmp_path: Path, year: int, marked: float,
                                    factor: float) -> None:
     result = _run(tmp_path, [[dt.date(year, 5, 1), "72031000", "CN", 60.0]], year=year,
                   cscf=0.9)
     (line,) = result.lines
-    embedded = 60.0 * 1.325 * markup
+    embedded = 60.0 * marked
     faa = factor * 0.9 * 0.397 * 60.0     # Column B for default values
     assert line.basis == "default"
     assert line.benchmark == 0.397 and line.benchmark_column == "B"
@@ -164,7 +171,7 @@ def test_without_cscf_faa_is_not_computed_not_zero(tmp_path: Path) -> None:
     (line,) = result.lines
     assert line.faa_t is None and line.certificates_t is None
     assert result.totals["faa_t"] is None and result.totals["certificates_t"] is None
-    assert result.totals["certificates_before_faa_t"] == pytest.approx(60.0 * 1.325 * 1.10)
+    assert result.totals["certificates_before_faa_t"] == pytest.approx(60.0 * 1.458)
     assert "cbam-import-cscf-missing" in _codes(result)
 
 
@@ -198,11 +205,14 @@ def test_benchmark_route_with_a_user_defaults_table(tmp_path: Path) -> None:
         routed.certificates_t)
 
 
-def test_default_missing_from_the_excerpt(tmp_path: Path) -> None:
-    result = _run(tmp_path, [[D, "72061000", "CN", 60.0]], cscf=0.9)
+def test_no_default_value_is_an_error_at_the_line(tmp_path: Path) -> None:
+    # Brazil's DRI row is a dash: no default applies (never 'other countries').
+    result = _run(tmp_path, [[D, "72031000", "BR", 60.0]], cscf=0.9)
     assert result.lines[0].embedded_t is None
-    (finding,) = [f for f in result.findings if f.code == "cbam-default-not-in-table"]
-    assert finding.location.cell == "B2" and "--defaults" in finding.message
+    assert result.lines[0].note == "no default value"
+    (finding,) = [f for f in result.findings if f.code == "cbam-default-no-value"]
+    assert finding.location.cell == "B2" and "dash" in finding.message
+    assert result.totals["certificates_t"] is None
 
 
 def test_indirect_counted_goods_need_indirect(tmp_path: Path) -> None:
@@ -217,8 +227,13 @@ def test_indirect_counted_goods_need_indirect(tmp_path: Path) -> None:
 
 
 def test_inconsistent_total_warns(tmp_path: Path) -> None:
-    result = _run(tmp_path, [[D, "72011011", "BR", 60.0, 1.5, 0.2, 1.7]])
-    assert result.lines[0].see_used == 1.7
+    # see_total means direct + indirect: 1.5 + 0.2 = 1.7 is consistent, 1.9 is not.
+    consistent = _run(tmp_path, [[D, "72011011", "BR", 60.0, 1.5, 0.2, 1.7]])
+    assert "cbam-import-see-inconsistent" not in _codes(consistent)
+    (tmp_path / "b").mkdir()
+    result = _run(tmp_path / "b", [[D, "72011011", "BR", 60.0, 1.5, 0.2, 1.9]])
+    (line,) = result.lines
+    assert line.see_used == 1.5               # pig iron (Annex II): the direct part counts
     assert "cbam-import-see-inconsistent" in _codes(result)
 
 
@@ -228,9 +243,9 @@ def test_groups_sum_lines(tmp_path: Path) -> None:
     br, au = result.groups
     assert (br["cn_code"], br["country"], br["lines"], br["mass"]) == ("72011011", "BR", 2,
                                                                         55.0)
-    assert br["embedded_t"] == pytest.approx(55.0 * 1.478 * 1.10)
-    assert au["embedded_t"] == pytest.approx(5.0 * 2.790 * 1.10)
-    assert result.totals["embedded_t"] == pytest.approx((55 * 1.478 + 5 * 2.79) * 1.10)
+    assert br["embedded_t"] == pytest.approx(55.0 * 1.625)
+    assert au["embedded_t"] == pytest.approx(5.0 * 3.069)
+    assert result.totals["embedded_t"] == pytest.approx(55 * 1.625 + 5 * 3.069)
 
 
 # ------------------------------------------------------------------------- bad input
@@ -318,7 +333,7 @@ def test_csv_reads_like_xlsx(tmp_path: Path) -> None:
         w.writerow(["2026-02-01", "7201 10 11", "Brazil", "60"])
     data, findings = read_imports(path)
     result = assess_imports(data, read_findings=findings)
-    assert result.lines[0].embedded_t == pytest.approx(60 * 1.478 * 1.10)
+    assert result.lines[0].embedded_t == pytest.approx(60 * 1.625)
     assert result.lines[0].country == "BR"
 
 
@@ -380,10 +395,16 @@ def test_results_files_are_deterministic(tmp_path: Path) -> None:
         assert x.read_bytes() == y.read_bytes()
     doc = json.loads(a[0].read_text("utf-8"))
     assert doc["year"] == 2026 and doc["parameters"]["cscf"] == 0.9
+    # DRI from China (other countries, 1.458 with mark-up); hydrogen from India's own row.
     assert doc["totals"]["certificates_t"] == pytest.approx(
-        (60 * 1.325 * 1.1 - 0.975 * 0.9 * 0.397 * 60) + (17.74 * 1.1 - 0.975 * 0.9 * 5.089))
+        (60 * 1.458 - 0.975 * 0.9 * 0.397 * 60) + (15.433 - 0.975 * 0.9 * 5.089))
+    # The JSON keeps to totals and groups; the lines are in their own table.
+    assert doc["lines"] == {"count": 2, "columns": doc["lines"]["columns"],
+                            "file": "cbam-imports-lines.csv"}
     with a[1].open(encoding="utf-8") as fh:
-        assert len(list(csv.DictReader(fh))) == 2
+        lines = list(csv.DictReader(fh))
+    assert [line["row"] for line in lines] == ["2", "3"]
+    assert float(lines[1]["embedded_t"]) == pytest.approx(15.433)
 
 
 def test_cbam_factor_schedule() -> None:
@@ -396,7 +417,7 @@ def test_faa_is_zero_from_2034(tmp_path: Path) -> None:
     result = _run(tmp_path, [[dt.date(2034, 1, 1), "28041000", "AU", 1.0]], year=2034,
                   cscf=0.9)
     assert result.lines[0].faa_t == 0.0
-    assert result.lines[0].certificates_t == pytest.approx(10.82 * 1.30)
+    assert result.lines[0].certificates_t == pytest.approx(14.066)   # printed 2028 on
 
 
 # ------------------------------------------------------------------------- template and sample
@@ -431,8 +452,9 @@ def test_sample_workbook(tmp_path: Path) -> None:
     result = assess_imports(data, read_findings=findings)
     assert result.de_minimis.counted_mass_t == pytest.approx(18.4 + 16.2 + 9.6 + 12.0)
     assert not result.de_minimis.exempt
-    assert "cbam-default-fallback-other" in _codes(result)
-    assert result.lines[-1].see_used == pytest.approx(17.74 * 1.10)
+    # Hydrogen from India: India's own row of the full table (the excerpt lacked it).
+    assert "cbam-default-fallback-other" not in _codes(result)
+    assert result.lines[-1].see_used == pytest.approx(15.433)
 
 
 def test_file_without_a_header_is_unreadable_not_a_year_question(tmp_path: Path) -> None:
@@ -447,3 +469,141 @@ def test_file_without_a_header_is_unreadable_not_a_year_question(tmp_path: Path)
     # With the year given, the result must not claim an exemption it cannot know.
     result = assess_imports(data, 2026, read_findings=findings)
     assert "cbam-import-de-minimis-incomplete" in [f.code for f in result.findings]
+
+
+# ------------------------------------------------------------------------- definitive period
+
+def _shipped(name: str) -> list[dict[str, str]]:
+    from importlib import resources
+
+    text = resources.files("carbonaudit.cbam").joinpath("data", name).read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def test_published_worked_example_100_t_of_7207_11_11_from_turkiye(tmp_path: Path) -> None:
+    # The table values behind the published example, read from the shipped CSVs directly.
+    (row,) = [r for r in _shipped("default_values_2621.csv")
+              if (r["cn_code"], r["country"]) == ("72071111", "TR")]
+    assert (row["route"], row["total"], row["total_2026"]) == ("C", "2.310", "2.541")
+    (bench,) = [r for r in _shipped("benchmarks_2620.csv")
+                if (r["cn_code"], r["column"], r["route"]) == ("72071111", "B", "C")]
+    assert bench["benchmark"] == "1.364" and cbam_factor_pct(2026) == 97.5
+    # Published: embedded 254.1 t, adjustment 100 x 1.364 x 97.5 % = 132.99 t,
+    # 121.11 certificates, EUR 9,688.80 at EUR 80.
+    data, findings = read_imports(_xlsx(tmp_path / "ex.xlsx", [[D, "7207 11 11", "TR", 100]]))
+    result = assess_imports(data, 2026, cscf=1.0, price=80, read_findings=findings)
+    (line,) = result.lines
+    assert line.embedded_t == pytest.approx(254.1)
+    assert line.faa_t == pytest.approx(132.99)
+    assert line.certificates_t == pytest.approx(121.11)
+    assert line.cost_eur == pytest.approx(9688.80)
+    assert (line.basis, line.benchmark_column, line.benchmark_route) == ("default", "B", "C")
+    assert line.benchmark == 1.364 and line.price_eur == 80
+    assert result.totals["cost_eur"] == pytest.approx(9688.80)
+    assert result.totals["certificates_t"] == pytest.approx(121.11)
+    assert not [f for f in result.findings if f.severity is Severity.ERROR]
+
+
+def test_price_per_quarter_and_a_line_without_a_quarter(tmp_path: Path) -> None:
+    rows = [[dt.date(2026, 2, 1), "72071111", "TR", 20.0],
+            ["2026-Q2", "72071111", "TR", 20.0],
+            ["2026", "72071111", "TR", 20.0]]           # a year only: no quarter, no price
+    data, findings = read_imports(_xlsx(tmp_path / "q.xlsx", rows))
+    result = assess_imports(data, 2026, cscf=1.0, price={"Q1": 75.36, "2026-Q2": 75.28},
+                            read_findings=findings)
+    q1, q2, year_only = result.lines
+    certs = 20 * 2.541 - 0.975 * 1.364 * 20
+    assert q1.cost_eur == pytest.approx(certs * 75.36)
+    assert q2.cost_eur == pytest.approx(certs * 75.28)
+    assert year_only.cost_eur is None and year_only.certificates_t == pytest.approx(certs)
+    assert result.totals["cost_eur"] is None
+    assert result.totals["cost_computed_lines_eur"] == pytest.approx(certs * (75.36 + 75.28))
+    (missing,) = [f for f in result.findings if f.code == "cbam-import-price-missing"]
+    assert missing.location.cell == "A4"
+    with pytest.raises(UsageError):
+        assess_imports(data, 2026, price={"Q5": 1.0})
+
+
+def test_carbon_price_paid_is_deducted_on_actual_values_only(tmp_path: Path) -> None:
+    head = [*HEAD, "carbon_price_paid"]
+    rows = [[D, "28041000", "AU", 10.0, 9.0, None, None, None, None, 100.0],
+            [D, "72071111", "TR", 60.0, None, None, None, None, None, 100.0]]
+    data, findings = read_imports(_xlsx(tmp_path / "cp.xlsx", rows, head=head))
+    result = assess_imports(data, 2026, cscf=1.0, price=80, read_findings=findings)
+    actual, default = result.lines
+    actual_certs = 10 * 9.0 - 0.975 * 1.0 * 5.089 * 10      # Column A for actual hydrogen
+    assert actual.benchmark_column == "A"
+    assert actual.carbon_price_deducted_eur == 100.0
+    assert actual.cost_eur == pytest.approx(actual_certs * 80 - 100.0)
+    assert default.carbon_price_deducted_eur is None
+    assert default.cost_eur == pytest.approx((60 * 2.541 - 0.975 * 1.364 * 60) * 80)
+    (kept,) = [f for f in result.findings if f.code == "cbam-import-carbon-price-not-deducted"]
+    assert kept.location.cell == "J3" and "Art. 9" in kept.message
+
+
+def test_benchmark_with_two_periods_is_taken_for_the_year_and_flagged(tmp_path: Path) -> None:
+    # Stainless semi-finished 7218 10 00 from China: Column B 1.419 (2026-2027), 1.381 later.
+    early = _run(tmp_path, [[D, "72181000", "CN", 60.0]], cscf=1.0)
+    (line,) = early.lines
+    assert (line.benchmark, line.benchmark_status) == (1.419, "unverified")
+    assert line.faa_t == pytest.approx(0.975 * 1.419 * 60)
+    assert line.see_used == 6.215                          # China's row, 5.65 + 10 %
+    assert "cbam-import-benchmark-status" in _codes(early)
+    (tmp_path / "late").mkdir()
+    late = _run(tmp_path / "late", [[dt.date(2029, 5, 1), "72181000", "CN", 60.0]],
+                year=2029, cscf=1.0)
+    assert late.lines[0].benchmark == 1.381
+
+
+def test_current_urea_codes_and_codes_outside_annex_i(tmp_path: Path) -> None:
+    result = _run(tmp_path, [[D, "3102 10 12", "EG", 60.0], [D, "7204 10 00", "EG", 1.0]],
+                  cscf=1.0)
+    urea, scrap = result.lines
+    assert urea.status == "in-scope" and urea.see_used == 0.465   # Egypt's row, +1 %
+    assert scrap.status == "invalid" and scrap.note == "cbam-import-cn-unknown"
+    (finding,) = [f for f in result.findings if f.code == "cbam-import-cn-unknown"]
+    assert "closest Annex I heading is 7203" in finding.message
+
+
+def test_one_finding_per_distinct_problem_listing_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["date", "cn_code", "country", "net_mass"])
+        for i in range(25):
+            w.writerow(["2026-03-01", "8407 32 90" if i % 2 else "7207 11 11", "TR", "1"])
+    data, findings = read_imports(path)
+    (finding,) = [f for f in findings if f.code == "cbam-import-cn-unknown"]
+    assert finding.location.cell == "B3"
+    assert "(rows 3, 5, 7, 9, 11, 13, 15, 17, 19, 21 and 2 more)" in finding.message
+    assert len(data.lines) == 25                      # no row dropped
+    assert sum(not line.valid for line in data.lines) == 12
+    assert {line.problems for line in data.lines if not line.valid} == {
+        "cbam-import-cn-unknown"}
+
+
+def test_lines_as_parquet_hold_the_same_rows(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    result = _run(tmp_path, [[D, "72071111", "TR", 100.0], [D, "72031000", "BR", 1.0]],
+                  cscf=1.0)
+    paths = write_imports_results(result, tmp_path / "p", lines_format="parquet")
+    assert paths[1].name == "cbam-imports-lines.parquet"
+    table = pq.read_table(paths[1]).to_pylist()
+    assert [r["row"] for r in table] == [2, 3]
+    assert table[0]["embedded_t"] == pytest.approx(254.1)
+    assert table[1]["note"] == "no default value"
+
+
+def test_csv_with_a_blank_line_and_a_ragged_row_keeps_row_numbers(tmp_path: Path) -> None:
+    regular = tmp_path / "regular.csv"
+    regular.write_text("date,cn_code,country,net_mass\n2026-03-01,72071111,TR,1\n\n"
+                       "2026-03-01,72071111,TR,x\n", "utf-8")
+    ragged = tmp_path / "ragged.csv"     # a short row: read by the csv module, not Arrow
+    ragged.write_text("date,cn_code,country,net_mass\n2026-03-01,72071111,TR,1\n\n"
+                      "2026-03-01,72071111,TR,x\n2026-03-01,72071111\n", "utf-8")
+    for path in (regular, ragged):
+        data, findings = read_imports(path)
+        assert [line.row for line in data.lines][:2] == [2, 4]
+        bad = [f for f in findings if f.code == "cbam-import-not-a-number"]
+        assert [f.location.cell for f in bad] == ["D4"]

@@ -1,24 +1,35 @@
-"""A CBAM default-values table read from a file: rows checked one by one, each problem at its cell.
+"""A CBAM default-values table: the shipped legal tables, or a user's file checked row by row.
 
-Format in `cbam/DEFAULTS.md`.  `table_from_grid` turns a `grid.Grid` into a `DefaultsTable`
-(rows with an error are left out, each with an error finding at its cell); `defaults.lookup`
+Format in `cbam/DEFAULTS.md`.  `table_from_grid` turns a user's `grid.Grid` into a
+`DefaultsTable` (rows with an error are left out, each with an error finding at its cell);
+`shipped_rows` reads the package's IR (EU) 2025/2621 Annex I and Annex IV tables, whose rows
+were checked when they were built (`data/build_legal_tables.py`, tests).  `defaults.lookup`
 then answers what applies to a CN code, country and year.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from carbonaudit.cbam import reference
 from carbonaudit.cbam.grid import Grid, Header, find_header, parse_number_column, short_text
-from carbonaudit.findings import Finding, Location, column_letter, error, warning
+from carbonaudit.cbam.markups import markup_pct
+from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
 
 OTHER = "OTHER"        # "other countries and territories" table of Annex I
 UNKNOWN = "UNKNOWN"    # Annex IV: precursor whose country of origin is unknown
+PUBLISHED_YEARS = (2026, 2027, 2028)   # marked-up totals the table prints; 2028 on = 2028's
+DASHES = frozenset({"-", "–", "—"})
+# Direct and indirect are published to two decimals and the total is rounded on its own, so
+# the Regulation's own rows differ from direct + indirect by up to 0.01.
+TOTAL_TOLERANCE = 0.0105
+MARKUP_TOLERANCE = 0.0015   # a published marked-up total is rounded to three decimals
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DefaultRow:
     cn_prefix: str
     country: str
@@ -31,6 +42,9 @@ class DefaultRow:
     status: str
     notes: str
     where: str                     # file!row, for the audit trail
+    published: tuple[float | None, ...] = (None, None, None)  # totals with mark-up, 2026-28
+    dash: bool = False             # the table prints a dash: no default value applies
+    description: str = ""
 
     @property
     def has_value(self) -> bool:
@@ -62,16 +76,55 @@ _DEFAULT_ALIASES = {
     "direct": "direct", "direct emissions": "direct", "see direct": "direct",
     "indirect": "indirect", "indirect emissions": "indirect", "see indirect": "indirect",
     "total": "total", "total emissions": "total", "see total": "total",
+    "total 2026": "total_2026", "total 2027": "total_2027", "total 2028": "total_2028",
     "route": "route", "production route": "route",
     "legal source": "legal_source", "source": "legal_source",
-    "status": "status", "notes": "notes", "note": "notes",
+    "status": "status", "notes": "notes", "note": "notes", "description": "description",
 }
 _DEFAULT_REQUIRED = ("cn_code", "country", "total")
+_NUMBERS = ("direct", "indirect", "total", "total_2026", "total_2027", "total_2028")
 
 
 def defaults_header(rows: list[list[object]]) -> bool:
     """Whether a sheet has a defaults header (cn_code and country) in its first rows."""
     return find_header(rows, _DEFAULT_ALIASES, ("cn_code", "country")) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# The shipped tables
+
+
+def _number(text: str) -> float | None:
+    return None if not text or text == "NA" or text in DASHES else float(text)
+
+
+def shipped_rows(text: str, name: str) -> tuple[list[DefaultRow], int]:
+    """Rows of a shipped table in our format, and how many were left out as not Annex I.
+
+    The shipped files were checked when they were built, so this reads them without the
+    per-cell checks a user's file gets.
+    """
+    prefixes = reference.annex_i_prefixes()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    head = next(reader)
+    if tuple(head[:9]) != ("cn_code", "country", "route", "direct", "indirect", "total",
+                           "total_2026", "total_2027", "total_2028"):
+        raise ValueError(f"{name}: not a shipped defaults table (header {head[:9]})")
+    rows, skipped = [], 0
+    for line, (cn, country, route, direct, indirect, total, t26, t27, t28, description,
+               source, status, notes) in enumerate(reader, start=2):
+        if cn not in prefixes:
+            skipped += 1    # heading 7615: transcribed but not an Annex I good
+            continue
+        rows.append(DefaultRow(
+            cn, country, _number(direct), _number(indirect), _number(total), False, route,
+            source, status, notes, f"{name}!{line}",
+            (_number(t26), _number(t27), _number(t28)), total in DASHES, description))
+    return rows, skipped
+
+
+# ---------------------------------------------------------------------------------------------
+# A user's table
 
 
 def table_from_grid(grid: Grid) -> DefaultsTable:
@@ -86,7 +139,7 @@ def table_from_grid(grid: Grid) -> DefaultsTable:
     body = grid.rows[header.index + 1:]
     columns = {name: [_cell(r, pos) for r in body] for name, pos in header.positions.items()}
     numbers = {name: parse_number_column(columns.get(name, [None] * len(body)))
-               for name in ("direct", "indirect", "total")}
+               for name in _NUMBERS}
     rows: list[DefaultRow] = []
     findings: list[Finding] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -134,12 +187,13 @@ def _default_row(grid: Grid, header: Header, columns: dict[str, list[object]],
     found: list[Finding] = []
     cn_cell = columns["cn_code"][i]
     prefix = reference.normalise_cn(cn_cell)
-    if prefix is None or len(prefix) > 8 or len(prefix) % 2 or not reference.cn_matches(prefix):
+    if (prefix is None or len(prefix) > 8 or len(prefix) % 2
+            or prefix not in reference.annex_i_prefixes()):
         found.append(error(
             "cbam-default-row-cn-unknown",
-            f"CN code '{short_text(cn_cell)}' is not an Annex I CN code or heading of Reg. (EU) "
-            "2023/956; write 8 digits (7201 10 11) or a 4- or 6-digit heading of an Annex I "
-            "code.", _at(grid, header, "cn_code", excel_row)))
+            f"CN code '{short_text(cn_cell)}' is not an Annex I CN code or heading of Reg. "
+            "(EU) 2023/956; write 8 digits (7201 10 11) or a 4- or 6-digit heading of an "
+            "Annex I code.", _at(grid, header, "cn_code", excel_row)))
     country = _text(columns, "country", i).upper()
     if country not in (OTHER, UNKNOWN) and country not in reference.countries():
         found.append(error(
@@ -148,7 +202,7 @@ def _default_row(grid: Grid, header: Header, columns: dict[str, list[object]],
             f"{OTHER} (other countries and territories) or {UNKNOWN} (Annex IV, precursor "
             "country unknown).", _at(grid, header, "country", excel_row)))
     values: dict[str, float | None] = {}
-    for name in ("direct", "indirect", "total"):
+    for name in _NUMBERS:
         value, problem = numbers[name][0][i], numbers[name][1][i]
         raw = _cell_value(columns, name, i)
         if problem is not None:
@@ -169,13 +223,24 @@ def _default_row(grid: Grid, header: Header, columns: dict[str, list[object]],
     assert prefix is not None
     total, derived, more = _total(grid, header, prefix, values, excel_row)
     found.extend(more)
+    published = tuple(values[f"total_{y}"] for y in PUBLISHED_YEARS)
+    found.extend(_published_findings(grid, header, prefix, total, published, excel_row))
+    raw_total = _text(columns, "total", i)
     return DefaultRow(
         cn_prefix=prefix, country=country, direct=values["direct"],
         indirect=values["indirect"], total=total, total_derived=derived,
-        route=_text(columns, "route", i), legal_source=_text(columns, "legal_source", i),
-        status=_text(columns, "status", i), notes=_text(columns, "notes", i),
+        route=_route(_text(columns, "route", i)),
+        legal_source=_text(columns, "legal_source", i), status=_text(columns, "status", i),
+        notes=_text(columns, "notes", i),
         where=f"{grid.path}!{column_letter(header.positions['cn_code'])}{excel_row}",
+        published=published, dash=total is None and raw_total in DASHES,
+        description=_text(columns, "description", i),
     ), found
+
+
+def _route(text: str) -> str:
+    """The table's route letter for a spelling it knows ('scrap/EAF' -> 'E'), else as written."""
+    return reference.find_route(text) or text
 
 
 def _cell_value(columns: dict[str, list[object]], name: str, i: int) -> object:
@@ -190,7 +255,7 @@ def _total(grid: Grid, header: Header, prefix: str, values: dict[str, float | No
     counted = _indirect_counted(prefix)
     if total is not None:
         expected = _expected_total(direct, indirect, counted)
-        if expected is not None and abs(expected - total) > 0.0015:  # 3-decimal rounding
+        if expected is not None and abs(expected - total) > TOTAL_TOLERANCE:
             return total, False, [warning(
                 "cbam-default-row-inconsistent-total",
                 f"The total {total} differs from direct {direct}"
@@ -200,6 +265,30 @@ def _total(grid: Grid, header: Header, prefix: str, values: dict[str, float | No
         return total, False, []
     derived = _expected_total(direct, indirect, counted)
     return derived, derived is not None, []
+
+
+def _published_findings(grid: Grid, header: Header, prefix: str, total: float | None,
+                        published: tuple[float | None, ...], excel_row: int) -> list[Finding]:
+    """An info finding where a published marked-up total is not total x the mark-up."""
+    sector = _sector(prefix)
+    if total is None or sector is None:
+        return []
+    out = []
+    for year, value in zip(PUBLISHED_YEARS, published, strict=True):
+        expected = total * (1 + markup_pct(sector, year) / 100)
+        if value is not None and abs(value - expected) > MARKUP_TOLERANCE:
+            out.append(info(
+                "cbam-default-row-markup-differs",
+                f"The {year} total with mark-up {value:g} is not total {total:g} x "
+                f"{1 + markup_pct(sector, year) / 100:g} = {expected:.4g}; the published "
+                "value is used, as the Regulation's table prints it.",
+                _at(grid, header, f"total_{year}", excel_row)))
+    return out
+
+
+def _sector(prefix: str) -> str | None:
+    sectors = {c.sector for c in reference.cn_matches(prefix)}
+    return sectors.pop() if len(sectors) == 1 else None
 
 
 def _expected_total(direct: float | None, indirect: float | None,

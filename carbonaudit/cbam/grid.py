@@ -1,8 +1,10 @@
 """A table read from a CSV file or a workbook sheet: cells as a person sees them, header by names.
 
-The defaults-table reader and the imports reader share it: `read_grid` reads the file (the first
-workbook sheet its caller accepts), `find_header` finds the header row among the first 30 by
-column aliases, and `parse_number_column` reads one column as strict numbers.
+The defaults-table reader and the imports reader share it.  `read_grid` reads a small file
+into rows (the first workbook sheet its caller accepts); `read_sheet` reads a large one into
+columns (Arrow's CSV reader, every cell as text), so a million import lines never become a
+million Python lists.  `find_header` finds the header row among the first 30 by column
+aliases, and `parse_numbers` reads one column as strict numbers.
 """
 
 from __future__ import annotations
@@ -11,19 +13,21 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from carbonaudit.errors import InputUnreadable
 from carbonaudit.findings import Location
-from carbonaudit.ingest import xlsx_safety
-from carbonaudit.ingest.numbers import parse_quantities
+
+if TYPE_CHECKING:  # numpy, pandas and pyarrow load only when a table is read
+    import numpy as np
+    import pandas as pd
 
 # Cells the Regulation's tables use for "no value for this country".
 NO_VALUE = frozenset({"", "-", "–", "—", "n/a", "na", "n.a."})
 _HEADER_WINDOW = 30
+_HEAD_BYTES = 64 * 1024     # enough text to choose a CSV delimiter and find the header
 
 
 @dataclass
@@ -93,8 +97,11 @@ def read_grid(path: str | Path, accepts: Callable[[list[list[object]]], bool]) -
 
 def _read_workbook(path: Path, shown: str, digest: str,
                    accepts: Callable[[list[list[object]]], bool]) -> Grid:
-    xlsx_safety.check_workbook(path)
     import python_calamine  # heavy: only when a workbook is read
+
+    from carbonaudit.ingest import xlsx_safety
+
+    xlsx_safety.check_workbook(path)
 
     try:
         book = python_calamine.load_workbook(str(path))
@@ -133,31 +140,201 @@ def _decode(data: bytes, shown: str) -> str:
     raise InputUnreadable(shown, "the file is neither UTF-8 nor GB18030 text; save it as UTF-8")
 
 
-def parse_number_column(values: list[object]) -> tuple[list[float | None], list[str | None]]:
-    """Strict numbers (no units) for one column: (value or None, problem code or None).
+def parse_numbers(values: Sequence[object] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Strict numbers (no units) for one column: float64 values (NaN where none) and problem
+    codes (None where fine), both as numpy arrays.
 
-    Blank cells and the tables' "–" are (None, None): whether a value is required is the
-    caller's decision.  Reuses `numbers.parse_quantities`, so "1,5" is ambiguous, never 1.5.
+    Blank cells and the tables' "–" are (NaN, None): whether a value is required is the
+    caller's decision.  Each distinct cell is parsed once, by `numbers.parse_quantities`, so
+    "1,5" is ambiguous, never 1.5.
     """
-    blank = [v is None or (isinstance(v, str) and v.strip().casefold() in NO_VALUE)
-             for v in values]
-    cells = pd.Series(["" if b else v for v, b in zip(values, blank, strict=True)],
-                      dtype=object)
-    parsed = parse_quantities(cells)
-    out: list[float | None] = []
-    problems: list[str | None] = []
-    for i, is_blank in enumerate(blank):
-        problem = parsed.problem[i]
-        if is_blank:
-            out.append(None)
-            problems.append(None)
-        elif problem is not None or parsed.unit_text[i] is not None:
-            out.append(None)
-            problems.append(problem or "not-a-number")
-        else:
-            out.append(float(parsed.value[i]))
-            problems.append(None)
-    return out, problems
+    codes, uniques = factorize(values)
+    value, problem = number_uniques(uniques)
+    return value[codes], problem[codes]
+
+
+def factorize(values: Sequence[object] | pd.Series) -> tuple[np.ndarray, list[object]]:
+    """(codes, distinct values) with missing cells as the last code, len(distinct), whose
+    value is None: per-cell work is then done once per distinct value."""
+    import numpy as np
+    import pandas as pd
+
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    distinct = [None if v is pd.NA else v for v in uniques]
+    codes = np.where(codes < 0, len(distinct), codes)
+    return codes, [*distinct, None]
+
+
+def number_uniques(uniques: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    """`parse_numbers` for a list of distinct cell values."""
+    import numpy as np
+    import pandas as pd
+
+    from carbonaudit.ingest.numbers import parse_quantities
+
+    blank = np.array([_is_blank(v) for v in uniques], dtype=bool)
+    parsed = parse_quantities(pd.Series(["" if b else v for v, b in zip(uniques, blank,
+                                                                        strict=True)],
+                                        dtype=object))
+    bad = ~blank & (np.array([p is not None for p in parsed.problem], dtype=bool)
+                    | np.array([u is not None for u in parsed.unit_text], dtype=bool))
+    value = np.where(blank | bad, np.nan, parsed.value.astype(float))
+    problem = np.array([None if not b else (p or "not-a-number")
+                        for b, p in zip(bad, parsed.problem, strict=True)], dtype=object)
+    return value, problem
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().casefold() in NO_VALUE)
+
+
+def parse_number_column(values: list[object]) -> tuple[list[float | None], list[str | None]]:
+    """`parse_numbers` as lists with None for no value (for the small tables' row checks)."""
+    import math
+
+    value, problem = parse_numbers(values)
+    return [None if math.isnan(v) else float(v) for v in value], list(problem)
+
+
+# ---------------------------------------------------------------------------------------------
+# Large files, column by column
+
+
+@dataclass
+class Sheet:
+    """One sheet or CSV file read for its columns: the head rows find the header, `body`
+    gives the columns below it."""
+
+    path: str
+    sha256: str
+    kind: str                 # "xlsx" | "csv"
+    sheet: str
+    head: list[list[object]]
+    rows: list[list[object]] | None = None     # xlsx, or a CSV Arrow could not read
+    table: object | None = None                # pyarrow.Table of text columns (CSV)
+    width: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def loc(self, cell: str) -> Location:
+        return Location(file=self.path, sheet=self.sheet, cell=cell)
+
+    def body(self, header_index: int, positions: Sequence[int]
+             ) -> tuple[np.ndarray, dict[int, pd.Series]]:
+        """Sheet row numbers (1-based, as Excel shows them) of the non-blank rows below the
+        header, and the cells of each column in `positions` on those rows."""
+        import numpy as np
+        import pandas as pd
+
+        start = header_index + 1
+        if self.table is not None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            body = self.table.slice(start)
+            empty = None
+            for col in body.columns:
+                blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), ""), True)
+                empty = blank if empty is None else pc.and_(empty, blank)
+            keep = (np.ones(body.num_rows, dtype=bool) if empty is None else
+                    ~np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool))
+            index = np.flatnonzero(keep)
+            taken = body.take(pa.array(index)) if len(index) < body.num_rows else body
+            columns = {}
+            for pos in positions:
+                if pos < taken.num_columns:
+                    columns[pos] = taken.column(pos).to_pandas(types_mapper=pd.ArrowDtype)
+                else:
+                    columns[pos] = pd.Series([None] * len(index), dtype=object)
+            return index + start + 1, columns
+        rows = (self.rows or [])[start:]
+        keep = [i for i, r in enumerate(rows)
+                if any(c is not None and str(c).strip() != "" for c in r)]
+        columns = {pos: pd.Series([rows[i][pos] if pos < len(rows[i]) else None
+                                   for i in keep], dtype=object) for pos in positions}
+        return np.asarray(keep, dtype=np.int64) + start + 1, columns
+
+
+def read_sheet(path: str | Path, accepts: Callable[[list[list[object]]], bool]) -> Sheet:
+    """Read a CSV or xlsx file for its columns; in a workbook, the first sheet `accepts`
+    approves (judged on its first 30 rows) is used.
+
+    Raises `InputUnreadable` for files that cannot be read at all.
+    """
+    shown = str(path)
+    path = Path(path)
+    if not path.is_file():
+        raise InputUnreadable(shown, "no such file" if not path.exists() else "not a file")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    ext = path.suffix.lower()
+    if ext in (".xlsx", ".xlsm", ".xls") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        grid = _read_workbook(path, shown, digest,
+                              lambda rows: accepts(rows[:_HEADER_WINDOW]))
+        return Sheet(grid.path, grid.sha256, "xlsx", grid.sheet, grid.rows[:_HEADER_WINDOW],
+                     rows=grid.rows)
+    if ext not in (".csv", ".txt"):
+        raise InputUnreadable(shown, f"unsupported file type '{ext or path.name}'; give an "
+                              ".xlsx workbook or a .csv file")
+    encoding = _encoding(data, shown)
+    head_text = data[:_HEAD_BYTES].decode(encoding, errors="ignore")
+    delimiter, head = _delimiter(head_text, accepts)
+    width = max((len(r) for r in head), default=0)
+    table = _arrow_csv(data, encoding, delimiter, width) if width else None
+    if table is not None:
+        return Sheet(shown, digest, "csv", path.name, head, table=table, width=width)
+    rows = [list(r) for r in csv.reader(io.StringIO(data.decode(encoding), newline=""),
+                                        delimiter=delimiter)]
+    return Sheet(shown, digest, "csv", path.name, rows[:_HEADER_WINDOW], rows=rows)
+
+
+def _encoding(data: bytes, shown: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise InputUnreadable(shown, "the file is neither UTF-8 nor GB18030 text; save it as UTF-8")
+
+
+def _delimiter(text: str, accepts: Callable[[list[list[object]]], bool]
+               ) -> tuple[str, list[list[object]]]:
+    """The delimiter whose first rows `accepts` approves (else ','), and those rows."""
+    lines = text.splitlines(keepends=True)
+    sample = "".join(lines[:-1] if len(lines) > _HEADER_WINDOW else lines)
+    best: tuple[str, list[list[object]]] | None = None
+    for delimiter in (",", ";", "\t"):
+        rows = [list(r) for r in csv.reader(io.StringIO(sample, newline=""),
+                                            delimiter=delimiter)][:_HEADER_WINDOW]
+        if best is None:
+            best = (delimiter, rows)
+        if accepts(rows):
+            return delimiter, rows
+    assert best is not None
+    return best
+
+
+def _arrow_csv(data: bytes, encoding: str, delimiter: str, width: int):
+    """Every record as text, or None when Arrow cannot read the file exactly (rows of other
+    widths): the csv module then reads it, slower but the same."""
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        return pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(column_names=names,
+                                            encoding="utf8" if encoding == "utf-8-sig"
+                                            else encoding),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                              ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
 
 
 def short_text(value: object) -> str:

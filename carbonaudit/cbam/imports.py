@@ -1,4 +1,4 @@
-"""An EU importer's CBAM position for a year: de minimis, embedded emissions, FAA, certificates.
+"""An EU importer's CBAM position for a year: de minimis, emissions, FAA, certificates, cost.
 
 `imports_reader.read_imports` reads an imports workbook or CSV (one row per import line; format
 on the Instructions sheet of `imports_template.write_imports_template`) and checks every cell;
@@ -8,77 +8,140 @@ on the Instructions sheet of `imports_template.write_imports_template`) and chec
   (EU) 2025/2083): cumulative net mass of all goods except hydrogen (2804 10 00) and
   electricity (2716 00 00), which are never exempt; <= 50 t exempts the year, > 50 t puts the
   WHOLE year in scope; above 90 % (45 t) a warning;
-* embedded emissions per line: the supplier's actual SEE where given (cells, or a supplier's
-  `cbam-communication.json`), otherwise the default value with its mark-up (the certificate
-  basis) — each line says which;
-* the free allocation adjustment, FAA = CBAM factor x CSCF x benchmark x mass (IR (EU)
-  2025/2620; Column B for default values, Column A for actual values of goods without
-  relevant precursors; 0 for electricity).  The CSCF is never invented: without it FAA is
-  "not computed", never zero;
-* estimated certificates = max(0, embedded - FAA) per line, summed.
+* per line, in `imports_certificates`: embedded emissions (the supplier's actual SEE counted by
+  the definitive rule, or the default value with the year's published mark-up), the free
+  allocation adjustment from the IR (EU) 2025/2620 benchmark of the line's good and route
+  (Column B with default values, Column A with actual values; the CSCF is never invented:
+  without it FAA is "not computed", never zero), the certificates = max(0, embedded - FAA)
+  and, with a certificate price, the cost in EUR less the carbon price paid where Art. 9
+  allows its deduction.
 
-Nothing prints; results are plain data (`imports_results`) with `to_dict()`, and
-`imports_results.write_imports_results` writes JSON and CSV files deterministically.
+The lines are handled as columns (numpy), each distinct CN code, origin and route looked up
+once, so a million lines take seconds.  Nothing prints; results are plain data
+(`imports_results`) with `to_dict()`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
 
 # Names imported `as` themselves are re-exported for callers of this module from before its
-# split (the CLI, the samples) until they import them from their owners.
+# split (the samples, cli/templates.py) until they import them from their owners.
 from carbonaudit.cbam import reference
-from carbonaudit.cbam.benchmarks import cbam_factor_pct, find_benchmark
-from carbonaudit.cbam.defaults import DefaultsTable, DefaultValue, load_defaults, resolve
+from carbonaudit.cbam.benchmarks import cbam_factor_pct
+from carbonaudit.cbam.defaults import DefaultsTable, load_defaults
+from carbonaudit.cbam.imports_certificates import certificates
 from carbonaudit.cbam.imports_columns import COLUMNS as COLUMNS
-from carbonaudit.cbam.imports_reader import ImportLine, ImportsData
+from carbonaudit.cbam.imports_reader import ImportsData, empty_table
 from carbonaudit.cbam.imports_reader import read_imports as read_imports
 from carbonaudit.cbam.imports_results import (
     DE_MINIMIS_T,
     DE_MINIMIS_WARN_T,
+    LINE_RESULT_FIELDS,
     NEVER_EXEMPT,
     DeMinimis,
     ImportsResult,
-    LineResult,
     group_results,
     totals_of,
 )
 from carbonaudit.cbam.imports_results import write_imports_results as write_imports_results
 from carbonaudit.cbam.imports_template import write_imports_template as write_imports_template
+from carbonaudit.cbam.row_findings import RowFindings
 from carbonaudit.errors import InputUnreadable, UsageError
-from carbonaudit.findings import Finding, Location, error, info, sort_key, warning
+from carbonaudit.findings import Finding, Location, info, sort_key, warning
 
 FIRST_DEFINITIVE_YEAR = 2026
 _MASS_DECIMALS = 6                  # 1 g: sums are rounded here before the threshold test
-_ROWS_LISTED = 10                   # rows named in a finding that covers many lines
 
 
 def assess_imports(data: ImportsData, year: int | None = None,
                    defaults_table: DefaultsTable | None = None, cscf: float | None = None,
-                   *, read_findings: Iterable[Finding] = ()) -> ImportsResult:
-    """The importer's position for `year` (None: the one year present in the data)."""
+                   *, price: float | Mapping[str, float] | None = None,
+                   read_findings: Iterable[Finding] = ()) -> ImportsResult:
+    """The importer's position for `year` (None: the one year present in the data).
+
+    `price` is the CBAM certificate price in EUR: one number for every line, or one per
+    quarter of import ({"2026-Q1": 75.36, ...}; 2026 imports are priced at the quarter's
+    average, IR (EU) 2025/2548).  Without it no cost is computed.
+    """
     read_findings = list(read_findings)
     year = _choose_year(data, year, read_findings)
     if cscf is not None and not 0 < cscf <= 1:
         raise UsageError(f"the CSCF must be a fraction between 0 and 1 (for example 0.9), "
                          f"not {cscf}")
+    prices = _prices(price, year)
     table = defaults_table or load_defaults()
-    run = _Assessment(data, year, table, cscf)
-    run.classify()
-    run.compute()
+    run = _Assessment(data, year, table, cscf, prices)
+    frame = run.run()
     findings = sorted([*read_findings, *run.findings], key=sort_key)
     return ImportsResult(
         year=year, source=data.to_dict(), cscf=cscf, cbam_factor_pct=run.factor_pct,
-        defaults_source=table.source, de_minimis=run.de_minimis, lines=run.results,
-        groups=group_results(run.results), totals=totals_of(run.results, run.de_minimis),
-        findings=findings)
+        defaults_source=table.source, de_minimis=run.de_minimis, table=frame,
+        groups=group_results(frame),
+        totals=totals_of(frame, prices is not None) | {"de_minimis_exempt":
+                                                       run.de_minimis.exempt},
+        findings=findings, price=prices)
+
+
+def parse_price_options(values: Iterable[str] | None) -> float | dict[str, float] | None:
+    """`--price 80` or `--price Q1=75.36 --price Q2=75.28` as `assess_imports` takes them."""
+    if not values:
+        return None
+    values = list(values)
+    if len(values) == 1 and "=" not in values[0]:
+        return _price_number(values[0])
+    out: dict[str, float] = {}
+    for value in values:
+        key, sep, number = value.partition("=")
+        if not sep:
+            raise UsageError(f"give one price (--price 80) or one per quarter (--price "
+                             f"Q1=75.36), not a mix: {value!r}")
+        out[key.strip()] = _price_number(number)
+    return out
+
+
+def _price_number(text: str) -> float:
+    try:
+        return float(text.strip())  # "75,36" is refused, never read as 7536
+    except ValueError:
+        raise UsageError(f"the certificate price must be a number of EUR (for example 80), "
+                         f"not {text!r}") from None
+
+
+def _prices(price: float | Mapping[str, float] | None, year: int) -> dict[str, float] | None:
+    if price is None:
+        return None
+    given = {"all": price} if isinstance(price, int | float) else dict(price)
+    out = {}
+    for key, value in given.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not math.isfinite(value) or value < 0:
+            raise UsageError(f"the certificate price must be a number of EUR (for example 80), "
+                             f"not {value!r}")
+        name = key if key == "all" else _quarter_key(key, year)
+        out[name] = float(value)
+    return out
+
+
+def _quarter_key(key: str, year: int) -> str:
+    text = str(key).strip().upper().replace(" ", "")
+    if text in ("Q1", "Q2", "Q3", "Q4"):
+        text = f"{year}-{text}"
+    if len(text) == 7 and text[4] == "-" and text[5] == "Q" and text[6] in "1234" \
+            and text[:4].isdigit():
+        return text
+    raise UsageError(f"a price per quarter is written Q1=75.36 or 2026-Q1=75.36, not {key!r}")
 
 
 def _choose_year(data: ImportsData, year: int | None, read_findings: list[Finding]) -> int:
-    years = sorted({line.year for line in data.lines if line.year is not None})
+    table = data.table
+    years = [] if table is None else sorted(int(y) for y in table["year"].dropna().unique())
     problems = [f for f in read_findings if str(f.severity) == "error"]
-    if year is None and not data.lines and problems:
+    if year is None and not len(data.lines) and problems:
         # Nothing was read (no header, a required column missing): say why, not "give the
         # year", which would send the user looking in the wrong place.
         where = problems[0].location.cell
@@ -97,61 +160,74 @@ def _choose_year(data: ImportsData, year: int | None, read_findings: list[Findin
 
 class _Assessment:
     def __init__(self, data: ImportsData, year: int, table: DefaultsTable,
-                 cscf: float | None) -> None:
-        self.data, self.year, self.table, self.cscf = data, year, table, cscf
+                 cscf: float | None, prices: dict[str, float] | None) -> None:
+        self.data, self.year, self.table, self.cscf, self.prices = (data, year, table, cscf,
+                                                                    prices)
         self.factor_pct = cbam_factor_pct(year)
+        self.lines = data.table if data.table is not None else empty_table()
+        self.n = len(self.lines)
+        self.rows = np.asarray(self.lines["row"], dtype=np.int64)
+        self.issues = RowFindings(data.loc, self.n)
         self.findings: list[Finding] = []
-        self.results: list[LineResult] = []
-        self.defaults: dict[tuple[str, str, str], DefaultValue] = {}
-        # (kind, cn8, country, route) -> rows: one finding per distinct problem
-        self.grouped_notes: dict[tuple[str, str, str, str], list[int]] = {}
         self.de_minimis = DeMinimis(year, 0.0)
+
+    def run(self) -> pd.DataFrame:
+        status = self._status()
+        out = certificates(self, status)
+        self.findings.extend(self.issues.flush())
+        frame = pd.DataFrame(out, index=pd.RangeIndex(self.n))
+        return frame[list(LINE_RESULT_FIELDS)]
 
     # -- scope -------------------------------------------------------------------------
 
-    def classify(self) -> None:
-        counted: list[float] = []
-        always: list[float] = []
-        other_years: list[int] = []
-        for line in self.data.lines:
-            status = self._status(line, other_years)
-            self.results.append(LineResult(line.row, line.cn8, line.country, line.year,
-                                           line.quarter, line.mass, status,
-                                           see_source=line.see_source))
-            if status != "in-scope":
-                if status == "invalid" and line.year in (None, self.year):
-                    self.de_minimis.lines_not_counted += 1
-                continue
-            assert line.mass is not None
-            (always if line.cn8 in NEVER_EXEMPT else counted).append(line.mass)
-        self._de_minimis(counted, always)
-        if other_years:
-            self._note("cbam-import-other-year", warning, other_years, "date",
-                       f"{len(other_years)} line(s) are dated outside {self.year} and are left "
-                       "out of this year's de minimis test and certificates")
+    def _status(self) -> np.ndarray:
+        lines = self.lines
+        valid = (np.asarray(lines["valid"], dtype=bool) & lines["cn8"].notna().to_numpy()
+                 & lines["mass"].notna().to_numpy())
+        year = lines["year"]
+        this_year = np.asarray((year == self.year).fillna(False), dtype=bool)
+        status = np.full(self.n, "invalid", dtype=object)
+        other = valid & ~this_year
+        status[other] = "other-year"
+        if other.any():
+            self.issues.add("cbam-import-other-year", f"{int(other.sum())} line(s) are dated "
+                            f"outside {self.year} and are left out of this year's de minimis "
+                            "test and certificates", "date", np.flatnonzero(other), self.rows,
+                            severity="warning")
+        exempt_origin = self._not_subject(valid & this_year)
+        status[valid & this_year & exempt_origin] = "not-subject"
+        in_scope = valid & this_year & ~exempt_origin
+        status[in_scope] = "in-scope"
+        unknown_year = np.asarray(year.isna(), dtype=bool)
+        self.de_minimis.lines_not_counted = int(((status == "invalid")
+                                                 & (this_year | unknown_year)).sum())
+        never = np.asarray(lines["cn8"].isin(NEVER_EXEMPT), dtype=bool)
+        mass = np.asarray(lines["mass"], dtype=float)
+        self._de_minimis(mass[in_scope & ~never], mass[in_scope & never])
+        return status
 
-    def _status(self, line: ImportLine, other_years: list[int]) -> str:
-        if not line.valid or line.cn8 is None or line.mass is None:
-            return "invalid"
-        if line.year != self.year:
-            other_years.append(line.row)
-            return "other-year"
-        country = reference.countries()[line.country or ""]
-        if country.eu_member or country.annex_iii:
-            why = "an EU member state" if country.eu_member else "an Annex III country"
-            self.findings.append(warning(
-                "cbam-import-origin-not-subject",
-                f"{country.name} ({country.code}) is {why}: goods originating there are not "
-                "subject to CBAM; the line is left out of the de minimis test and "
-                "certificates.", self.data.loc("country", line.row)))
-            return "not-subject"
-        return "in-scope"
+    def _not_subject(self, rows: np.ndarray) -> np.ndarray:
+        """EU and Annex III origins, with one warning per such country."""
+        country = self.lines["country"]
+        codes = np.asarray(country.cat.codes)
+        flags = []
+        for k, code in enumerate(country.cat.categories):
+            found = reference.countries()[code]
+            flags.append(found.eu_member or found.annex_iii)
+            positions = np.flatnonzero(rows & (codes == k)) if flags[-1] else []
+            if len(positions):
+                why = "an EU member state" if found.eu_member else "an Annex III country"
+                self.issues.add("cbam-import-origin-not-subject", f"{found.name} ({code}) is "
+                                f"{why}: goods originating there are not subject to CBAM; the "
+                                "line is left out of the de minimis test and certificates.",
+                                "country", positions, self.rows, severity="warning")
+        return np.append(np.array(flags, dtype=bool), False)[codes]
 
-    def _de_minimis(self, counted: list[float], always: list[float]) -> None:
+    def _de_minimis(self, counted: np.ndarray, always: np.ndarray) -> None:
         dm = self.de_minimis
         # Rounded to the gram so float noise in a sum (10.1 + 39.9) cannot cross 50 t.
-        dm.counted_mass_t = round(math.fsum(counted), _MASS_DECIMALS)
-        dm.always_in_scope_mass = round(math.fsum(always), _MASS_DECIMALS)
+        dm.counted_mass_t = round(math.fsum(counted.tolist()), _MASS_DECIMALS)
+        dm.always_in_scope_mass = round(math.fsum(always.tolist()), _MASS_DECIMALS)
         dm.exempt = dm.counted_mass_t <= DE_MINIMIS_T
         dm.near_threshold = DE_MINIMIS_WARN_T < dm.counted_mass_t <= DE_MINIMIS_T
         where = Location(file=self.data.path)
@@ -174,7 +250,7 @@ class _Assessment:
                 f"{dm.counted_mass_t:g} t is above 90 % of the {DE_MINIMIS_T:g} t threshold; "
                 "the Commission flags such importers. One more consignment can bring the whole "
                 "year into scope.", where))
-        if dm.exempt and not self.data.lines:
+        if dm.exempt and not self.n:
             self.findings.append(warning(
                 "cbam-import-de-minimis-incomplete",
                 "No import lines were read from the file: the exemption cannot be confirmed "
@@ -184,129 +260,3 @@ class _Assessment:
                 "cbam-import-de-minimis-incomplete",
                 f"{dm.lines_not_counted} line(s) of {self.year} could not be read and are not "
                 "counted: the exemption cannot be confirmed until they are corrected.", where))
-
-    # -- emissions, FAA, certificates ----------------------------------------------------------
-
-    def compute(self) -> None:
-        if self.cscf is None and any(r.status == "in-scope" for r in self.results):
-            self.findings.append(warning(
-                "cbam-import-cscf-missing",
-                "No cross-sectoral correction factor (CSCF) was given, so the free allocation "
-                "adjustment is NOT computed (it is not zero); certificates are shown before "
-                "FAA only. Give the published CSCF for the year (--cscf).",
-                Location(file=self.data.path)))
-        for line, result in zip(self.data.lines, self.results, strict=True):
-            if result.status != "in-scope":
-                continue
-            if self.de_minimis.exempt and line.cn8 not in NEVER_EXEMPT:
-                # Exempt lines need no emissions: no default lookup, no spurious findings.
-                result.status, result.certificates_t = "exempt-de-minimis", 0.0
-                result.note = "exempt: de minimis"
-                continue
-            self._emissions(line, result)
-            self._certificates(line, result)
-        self._flush_defaults()
-
-    def _emissions(self, line: ImportLine, result: LineResult) -> None:
-        assert line.mass is not None and line.cn8 is not None
-        if line.see_total is not None:
-            result.basis = "actual"
-            result.see_used = result.see_unmarked = line.see_total
-        else:
-            value = self._default(line)
-            if not value.found:
-                result.note = "no default value"
-                return
-            result.basis = "default"
-            result.see_unmarked = value.total
-            result.see_used = value.total_marked_up
-            result.markup_pct = value.markup_pct
-            result.see_source = f"default {value.country_used} ({value.table_row})"
-        result.embedded_t = line.mass * result.see_used
-        result.embedded_unmarked_t = line.mass * result.see_unmarked
-
-    def _default(self, line: ImportLine) -> DefaultValue:
-        key = (line.cn8 or "", line.country or "", line.route)
-        value = self.defaults.get(key)
-        if value is None:
-            code = reference.cn_codes()[line.cn8 or ""]
-            value = resolve(code, line.country or "", self.year, self.table,
-                            route=line.route or None)
-            self.defaults[key] = value
-        self.grouped_notes.setdefault(("default", *key), []).append(line.row)
-        return value
-
-    def _certificates(self, line: ImportLine, result: LineResult) -> None:
-        if result.embedded_t is None:
-            return
-        faa = self._faa(line, result)
-        result.faa_t = faa
-        if faa is not None:
-            result.certificates_t = max(0.0, result.embedded_t - faa)
-
-    def _faa(self, line: ImportLine, result: LineResult) -> float | None:
-        assert line.cn8 is not None and line.mass is not None
-        if line.sector == "electricity":
-            return 0.0  # IR (EU) 2025/2620: no free allocation adjustment for electricity
-        if self.cscf is None or self.factor_pct is None:
-            return None
-        column = "B" if result.basis == "default" else "A"
-        if column == "A" and _has_precursors(line):
-            self._group("faa-precursors", line)
-            return None
-        found = find_benchmark(line.cn8, column, line.route)
-        if isinstance(found, list):
-            self._group("benchmark-route", line)
-            return None
-        if found is None:
-            self._group(f"benchmark-missing-{column}", line)
-            return None
-        result.benchmark, result.benchmark_column = found.value, column
-        return self.factor_pct / 100.0 * self.cscf * found.value * line.mass
-
-    def _group(self, kind: str, line: ImportLine) -> None:
-        key = (kind, line.cn8 or "", line.country or "", "")
-        self.grouped_notes.setdefault(key, []).append(line.row)
-
-    def _flush_defaults(self) -> None:
-        """One finding per distinct problem, at the first line it concerns, listing rows."""
-        for key, rows in self.grouped_notes.items():
-            kind, cn8, country = key[0], key[1], key[2]
-            if kind == "default":
-                for f in self.defaults[(cn8, country, key[3])].findings:
-                    self._note(f.code, _maker(f), rows, "cn_code", f.message)
-                continue
-            code, make, message = _faa_note(kind, cn8, country)
-            self._note(code, make, rows, "cn_code", message)
-
-    def _note(self, code: str, make, rows: list[int], column: str, message: str) -> None:
-        listed = ", ".join(map(str, rows[:_ROWS_LISTED]))
-        more = f" and {len(rows) - _ROWS_LISTED} more" if len(rows) > _ROWS_LISTED else ""
-        self.findings.append(make(code, f"{message} (row(s) {listed}{more}).",
-                                  self.data.loc(column, rows[0])))
-
-
-def _maker(f: Finding):
-    return {"error": error, "warning": warning, "info": info}[str(f.severity)]
-
-
-def _faa_note(kind: str, cn8: str, country: str) -> tuple:
-    code = reference.cn_codes()[cn8].formatted
-    if kind == "faa-precursors":
-        return ("cbam-import-faa-needs-precursors", warning,
-                f"FAA not computed for CN {code} from {country} with actual values: IR (EU) "
-                "2025/2620 adds the precursors' adjustments (Column A benchmark + sum of m_i x "
-                "SEFA_i), which the imports file does not carry")
-    if kind == "benchmark-route":
-        return ("cbam-import-benchmark-route-needed", warning,
-                f"FAA not computed for CN {code}: the benchmark differs by production route; "
-                "fill the route column (for example BF/BOF, DRI/EAF, scrap/EAF)")
-    column = kind.rsplit("-", 1)[1]
-    return ("cbam-import-benchmark-missing", warning,
-            f"FAA not computed for CN {code}: the shipped benchmark list (an excerpt of IR (EU) "
-            f"2025/2620) has no Column {column} benchmark for it")
-
-
-def _has_precursors(line: ImportLine) -> bool:
-    good = reference.find_good(line.category)
-    return bool(good and good.relevant_precursors)

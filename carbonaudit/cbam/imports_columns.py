@@ -47,21 +47,29 @@ HELP: dict[str, tuple[str, str]] = {
     "net_mass": ("Required. Net mass in tonnes (MWh for electricity 2716 00 00).",
                  "必填。淨重（噸）；電力（2716 00 00）填兆瓦時。"),
     "supplier": ("Supplier or installation the good comes from.", "供應商或生產設施。"),
-    "route": ("Production route when the benchmark depends on it: BF/BOF, DRI/EAF, scrap/EAF.",
-              "生產路線（如基準值取決於路線）：BF/BOF、DRI/EAF、scrap/EAF。"),
+    "route": ("Production route where the default value or benchmark depends on it: a letter "
+              "of IR 2025/2620 (C BF/BOF, D DRI/EAF, E scrap/EAF, K primary, L secondary "
+              "aluminium, A grey, B white clinker) or its name, e.g. scrap/EAF.",
+              "生產路線（如默認值或基準值取決於路線）：字母 C（BF/BOF）、D（DRI/EAF）、"
+              "E（scrap/EAF）、K（原鋁）、L（再生鋁）、A（灰熟料）、B（白熟料）或其名稱。"),
     "see_direct": ("Actual specific direct embedded emissions, t CO2e/t (from the supplier).",
                    "實際直接隱含排放強度，t CO2e/t（供應商提供）。"),
     "see_indirect": ("Actual specific indirect embedded emissions, t CO2e/t.",
                      "實際間接隱含排放強度，t CO2e/t。"),
-    "see_total": ("Actual total SEE, t CO2e/t. Leave all SEE blank to use default values.",
-                  "實際總隱含排放強度；全部留空即使用默認值。"),
+    "see_total": ("Actual total SEE = direct + indirect, t CO2e/t. Leave all SEE blank to use "
+                  "default values. Certificates count direct only for iron, steel, aluminium, "
+                  "hydrogen and electricity.",
+                  "實際總隱含排放強度（直接 + 間接）；全部留空即使用默認值。鋼鐵、鋁、氫及電力"
+                  "只按直接排放計算證書。"),
     "communication_file": ("Instead of SEE cells: the supplier's cbam-communication.json, "
                            "relative to this file; matched by CN code.",
                            "或填供應商的 cbam-communication.json 路徑（相對本檔案），"
                            "按 CN 編碼配對。"),
-    "carbon_price_paid": ("Optional. Carbon price paid in the country of origin, EUR "
-                          "(recorded; not deducted until the implementing act is adopted).",
-                          "選填。原產國已付碳價（歐元）；實施細則通過前不作扣減。"),
+    "carbon_price_paid": ("Optional. Carbon price effectively paid in the country of origin "
+                          "for the line, EUR, net of rebates; deducted from the cost on lines "
+                          "with actual values (Art. 9), recorded on lines with default values.",
+                          "選填。該行貨品在原產國實際已付碳價（歐元，扣除返還）；使用實際數值的"
+                          "行從成本中扣減（第 9 條），使用默認值的行只作記錄。"),
     "reference": ("Customs declaration (MRN) or invoice number.", "報關單號（MRN）或發票號。"),
     "description": ("Free text.", "備註。"),
 }

@@ -34,6 +34,19 @@ class CnCode:
     category: str
     sector: str
     description: str
+    current: bool = True    # in the CN the 2025 legal tables use (3102 10 10 is not)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A production-route letter of the default-value and benchmark tables."""
+
+    code: str
+    meaning: str
+    sector: str
+    aliases: tuple[str, ...]
+    source: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -78,9 +91,60 @@ def find_good(name: str | None) -> Good | None:
 
 @cache
 def cn_codes() -> dict[str, CnCode]:
-    """Annex I CN codes (8 digits, no spaces) as listed in the Commission template."""
+    """Annex I CN codes (8 digits, no spaces): the Commission template's list and the CN 2026
+    codes the legal tables add (cn_codes.csv says which)."""
     return {r["cn8"]: CnCode(r["cn8"], r["cn_formatted"], r["aggregated_goods_category"].strip(),
-                             r["sector"], r["description"]) for r in _rows("cn_codes.csv")}
+                             r["sector"], r["description"], r["current_cn"] == "yes")
+            for r in _rows("cn_codes.csv")}
+
+
+def format_heading(digits: str) -> str:
+    """'7202' -> '7202', '720211' -> '7202 11', '72021120' -> '7202 11 20'."""
+    return " ".join(p for p in (digits[:4], digits[4:6], digits[6:8]) if p)
+
+
+def closest_headings(digits: str, limit: int = 6) -> tuple[str, list[str]]:
+    """For a code outside Annex I: the longest prefix (6, 4 or 2 digits) it shares with Annex I
+    codes, and the Annex I headings one level below that prefix nearest to it by number,
+    closest first (formatted), at most `limit` of them.
+
+    '72022100' -> ('7202', ['7202 19', '7202 11', '7202 41', ...]); '7204 10 00' -> ('72',
+    ['7203', '7205', ...]); an empty prefix when not even the chapter matches.
+    """
+    shared = ""
+    for length in (6, 4, 2):
+        if len(digits) >= length and cn_matches(digits[:length]):
+            shared = digits[:length]
+            break
+    pool = cn_matches(shared) if shared else list(cn_codes().values())
+    below = min(len(shared) + 2 if shared else 4, 8)
+    target = int((digits + "0" * 8)[:below])
+    headings = sorted({c.cn8[:below] for c in pool}, key=lambda h: (abs(int(h) - target), h))
+    return shared, [format_heading(h) for h in headings[:limit]]
+
+
+@cache
+def routes() -> dict[str, Route]:
+    """Route letters A-L of IR 2025/2620 and 2025/2621, with their meaning and status."""
+    return {r["code"]: Route(r["code"], r["meaning"], r["sector"], _split(r["aliases"]),
+                             r["source"], r["status"]) for r in _rows("routes.csv")}
+
+
+def find_route(text: str | None) -> str | None:
+    """The route letter for a letter or an accepted spelling ('scrap/EAF' -> 'E'), else None."""
+    if not text:
+        return None
+    key = fold(text)
+    for route in routes().values():
+        if key == fold(route.code) or key in {fold(a) for a in route.aliases}:
+            return route.code
+    return None
+
+
+def route_label(code: str) -> str:
+    """'C (carbon steel: blast furnace / basic oxygen furnace)', or the text as given."""
+    route = routes().get(code)
+    return f"{code} ({route.meaning})" if route else (code or "no route")
 
 
 def normalise_cn(value: object) -> str | None:
@@ -96,6 +160,12 @@ def normalise_cn(value: object) -> str | None:
 def cn_matches(prefix: str) -> list[CnCode]:
     """Annex I codes that start with the given digits (a 4- or 6-digit heading)."""
     return [c for k, c in cn_codes().items() if k.startswith(prefix)]
+
+
+@cache
+def annex_i_prefixes() -> frozenset[str]:
+    """Every 2-, 4-, 6- and 8-digit prefix of an Annex I code: the headings a table may use."""
+    return frozenset(k[:n] for k in cn_codes() for n in (2, 4, 6, 8))
 
 
 @cache

@@ -22,8 +22,8 @@ cbam_app = typer.Typer(
 YearOpt = Annotated[int | None, typer.Option(
     "--year", help="Declaration year (default: the year the reporting period starts).")]
 DefaultsOpt = Annotated[Path | None, typer.Option(
-    "--defaults", help="Default-values table to use instead of the shipped excerpt "
-                       "(format: carbonaudit/cbam/DEFAULTS.md).")]
+    "--defaults", help="Default-values table to use instead of the shipped IR 2025/2621 "
+                       "tables (format: carbonaudit/cbam/DEFAULTS.md).")]
 
 
 @cbam_app.command("assess")
@@ -149,12 +149,15 @@ def defaults(
     json_out: JsonOpt = False,
 ) -> None:
     """Show the default value (direct, indirect, total) for a CN code and country, and the
-    marked-up total for the year: +10/20/30 % for cement, iron and steel, aluminium and
-    hydrogen in 2026/2027/2028 on; +1 % for fertilisers.
+    total with the year's mark-up as IR 2025/2621 publishes it (+10/20/30 % for cement, iron
+    and steel, aluminium and hydrogen in 2026/2027/2028 on; +1 % for fertilisers).
 
-    A country without its own value falls back to "other countries and territories" as the
-    Regulation prescribes, and says so.  The shipped table is an excerpt of IR 2025/2621 (as
-    corrected by IR 2026/1740); give the Commission's current table with --defaults.
+    The row of the longest CN heading listed for the country applies; a country without a
+    row for the code takes "other countries and territories", and says so; a dash means no
+    default value applies.  Where the table splits by production route, give --route (the
+    routes are listed otherwise).  COUNTRY UNKNOWN gives the Annex IV value for a precursor
+    of unknown origin.  The shipped tables are IR 2025/2621 Annexes I and IV (status
+    secondary); give the Commission's current table with --defaults.
 
     Example: [bold]carbonaudit cbam defaults 72011011 AU --year 2027[/]
     """
@@ -185,12 +188,14 @@ def _default_table(value):
                         f"origin {d['country']}, {d['year']}", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value")
+    route = d["route"] + (f" ({d['route_meaning']})" if d["route_meaning"] else "")
     rows = [("Direct", _num(d["direct"])), ("Indirect", _num(d["indirect"])),
             ("Total (before mark-up)", _num(d["total"])),
             ("Mark-up", f"{d['markup_pct']:g} %"),
-            ("Total with mark-up", _num(d["total_marked_up"])), ("Unit", d["unit"]),
-            ("Country row used", d["country_used"] or "none"),
-            ("Route", d["route"] or ""), ("Legal source", d["legal_source"] or ""),
+            ("Total with mark-up", _num(d["total_marked_up"])
+             + (f" ({d['total_marked_up_source']})" if d["total_marked_up_source"] else "")),
+            ("Unit", d["unit"]), ("Country row used", d["country_used"] or "none"),
+            ("Route", route), ("Legal source", d["legal_source"] or ""),
             ("Status", d["status"] or ""), ("Table row", d["table_row"] or "")]
     for k, v in rows:
         table.add_row(k, v)
@@ -207,29 +212,41 @@ def imports(
         "--cscf", help="EU ETS cross-sectoral correction factor for the year (a fraction, "
                        "published by the Commission). Without it the free-allocation "
                        "adjustment is not computed.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for cbam-imports.json and "
-                                      "the line and group CSVs.")] = Path("out"),
+    price: Annotated[list[str] | None, typer.Option(
+        "--price", help="CBAM certificate price, EUR: one number (80), or one per quarter of "
+                        "import, repeated (--price Q1=75.36 --price Q2=75.28). Gives the cost "
+                        "in EUR, less the carbon price paid where it may be deducted.")] = None,
+    lines: Annotated[str, typer.Option(
+        "--lines", help="Format of the per-line table: csv or parquet (the JSON keeps to "
+                        "totals and groups).")] = "csv",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for cbam-imports.json, "
+                                      "the line table and the group CSV.")] = Path("out"),
     json_out: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """For importers and their suppliers: embedded emissions per CN code and origin (actual
     SEE from suppliers' communications where given, default values otherwise), the 50-tonne
-    de minimis test, the free-allocation adjustment and the estimated certificates.
+    de minimis test, the free-allocation adjustment (IR 2025/2620 benchmarks), the
+    certificates and, with --price, their cost in EUR.
 
-    Example: [bold]carbonaudit cbam imports imports_2026.xlsx --cscf 0.9 --out out/imports[/]
+    Example: [bold]carbonaudit cbam imports imports_2026.xlsx --cscf 1 --price 80 -o out/imports[/]
     """
     from carbonaudit.cbam.defaults import load_defaults
-    from carbonaudit.cbam.imports import assess_imports
+    from carbonaudit.cbam.imports import assess_imports, parse_price_options
     from carbonaudit.cbam.imports_reader import read_imports
     from carbonaudit.cbam.imports_results import write_imports_results
     from carbonaudit.console import emit_json, findings_table, show
+    from carbonaudit.errors import UsageError
 
     try:
+        if lines not in ("csv", "parquet"):
+            raise UsageError(f"--lines is csv or parquet, not {lines!r}")
+        prices = parse_price_options(price)
         loaded = load_defaults(table)
         data, read_found = read_imports(file)
-        result = assess_imports(data, year, loaded, cscf,
+        result = assess_imports(data, year, loaded, cscf, price=prices,
                                 read_findings=[*loaded.findings, *read_found])
-        written = write_imports_results(result, out)
+        written = write_imports_results(result, out, lines_format=lines)
     except CarbonAuditError as exc:
         raise fail(exc) from None
     if json_out:
@@ -243,6 +260,9 @@ def imports(
     raise typer.Exit(exit_code(result.findings, strict))
 
 
+_GROUPS_SHOWN = 40
+
+
 def _imports_table(result):
     from rich.table import Table
 
@@ -250,18 +270,26 @@ def _imports_table(result):
     state = "exempt" if dm.exempt else "in scope"
     table = Table(title=f"CBAM imports {result.year}: {dm.counted_mass_t:,.3f} t counted "
                         f"towards the 50 t de minimis threshold — {state}")
-    for head in ("CN code", "Origin", "Lines", "Mass", "Embedded t CO2e", "Basis"):
-        table.add_column(head, justify="right" if head in {"Lines", "Mass",
-                                                           "Embedded t CO2e"} else "left")
-    for g in result.groups:
+    heads = ("CN code", "Origin", "Lines", "Mass", "Embedded t CO2e", "Certificates", "Basis")
+    for head in heads:
+        table.add_column(head, justify="left" if head in {"CN code", "Origin", "Basis"}
+                         else "right")
+    for g in result.groups[:_GROUPS_SHOWN]:
         table.add_row(g["cn_formatted"], g["country"], str(g["lines"]), _num(g["mass"], 3),
-                      _num(g.get("embedded_t"), 3), g.get("basis") or "")
+                      _num(g.get("embedded_t"), 3), _num(g.get("certificates_t"), 3),
+                      g.get("basis") or "")
+    if len(result.groups) > _GROUPS_SHOWN:
+        table.add_row(f"… {len(result.groups) - _GROUPS_SHOWN} more groups in "
+                      "cbam-imports-groups.csv", "", "", "", "", "", "")
     t = result.totals
     table.add_section()
     table.add_row("Total in scope", "", str(t["lines_by_status"]["in-scope"]), "",
-                  _num(t["embedded_t"], 3), "")
+                  _num(t["embedded_t"], 3), "", "")
     table.add_row("Free-allocation adjustment", "", "", "", _num(t["faa_t"], 3)
-                  if t["faa_t"] is not None else "not computed", "")
-    table.add_row("Estimated certificates", "", "", "", _num(t["certificates_t"], 3)
+                  if t["faa_t"] is not None else "not computed", "", "")
+    table.add_row("Certificates", "", "", "", "", _num(t["certificates_t"], 3)
                   if t["certificates_t"] is not None else "not computed (see findings)", "")
+    if t["cost_eur"] is not None or result.price is not None:
+        table.add_row("Cost EUR", "", "", "", "", f"{t['cost_eur']:,.2f}"
+                      if t["cost_eur"] is not None else "not computed (see findings)", "")
     return table
