@@ -77,3 +77,24 @@ def test_missing_file_is_unreadable():
 
     with pytest.raises(InputUnreadable):
         read_claims("/nonexistent/claims.csv")
+
+
+def test_the_sample_claims_file_is_what_its_script_writes():
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("make_claims", root / "samples" /
+                                                  "make_claims.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    committed = (root / "samples" / "harbour_metals" / "claims_2025.csv").read_text("utf-8")
+    assert mod.render() == committed
+    f = read_claims(root / "samples" / "harbour_metals" / "claims_2025.csv")
+    assert f.findings == []
+    by = {c.item: c.claimed_kg for c in f.claims}
+    # The statement's parts add up to its totals (0.1 t rounding aside).
+    assert by["scope_1"] + by["scope_2_location"] + by["scope_3"] == pytest.approx(
+        by["total"], abs=100.0)
+    assert by["site:Kwun Tong office"] + by["site:Dongguan factory"] == pytest.approx(
+        by["total"], abs=100.0)

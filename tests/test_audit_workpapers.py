@@ -152,3 +152,29 @@ def test_libreoffice_recalculates_the_same_numbers(workpapers, tmp_path):
     assert set(live) == {"total", "scope_1", "site:Kwun Tong office"}
     for tool_t, live_t in live.values():
         assert live_t == pytest.approx(tool_t, rel=1e-9)
+
+
+def test_more_rows_than_a_sheet_holds_continue_on_the_next(tmp_path, monkeypatch):
+    from carbonaudit.audit import workpapers_recalc
+
+    monkeypatch.setattr(workpapers_recalc, "MAX_ROWS", 50)  # Excel's 1,048,576, scaled down
+    claims = tmp_path / "claims.csv"
+    claims.write_text("item,claimed,unit\ntotal,58280.456,t CO2e\n", encoding="utf-8")
+    r = runner.invoke(app, ["verify", "--config", str(SAMPLE / "carbonaudit.toml"),
+                            "--claimed", str(claims), "--seed", "1", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    book = openpyxl.load_workbook(tmp_path / "workpapers.xlsx")
+    parts = [n for n in book.sheetnames if n.startswith("Recalculation")]
+    assert parts == ["Recalculation", "Recalculation 2", "Recalculation 3"]  # 127 rows
+    total = 0.0
+    for name in parts:
+        ws = book[name]
+        head = [c.value for c in ws[1]]
+        q = head.index("recalculated_kgco2e") + 1
+        for row in range(2, ws.max_row + 1):
+            total += evaluate(book, name, ws.cell(row, q).value)
+    assert total == pytest.approx(58_280_455.696, rel=1e-9)
+    summary = book["Summary"]
+    live = next(summary.cell(r, 4).value for r in range(1, summary.max_row + 1)
+                if summary.cell(r, 1).value == "total")
+    assert live.count("SUMIFS(") == 9 and "'Recalculation 3'!" in live  # 3 scopes x 3 sheets

@@ -54,8 +54,7 @@ def item_mask(frame, kind: str, key=None, *, rejected: bool = False):
     rejected rows that may belong to it because what would exclude them is unknown)."""
     import numpy as np
 
-    status = frame["status"].astype(str).to_numpy()
-    want = status == ("rejected" if rejected else "assessed")
+    want = (frame["status"] == ("rejected" if rejected else "assessed")).to_numpy(dtype=bool)
     scope = frame["scope"].to_numpy(dtype=float, na_value=np.nan)
     cat = frame["scope3_category"].to_numpy(dtype=float, na_value=np.nan)
     unknown = np.isnan(scope) if rejected else np.zeros(len(frame), dtype=bool)

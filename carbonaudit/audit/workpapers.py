@@ -24,12 +24,7 @@ CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 
 
 def write_workpapers(v, sample_rows: list[dict], path, protected=frozenset()) -> None:
-    """Write the workbook for Verification v atomically to path (never over `protected`).
-
-    xlsxwriter's constant-memory mode writes each row as it comes (a 200,000-row
-    Recalculation sheet would otherwise hold every cell in memory), so every sheet is
-    written top to bottom and the Summary, which needs nothing later, comes first.
-    """
+    """Write the workbook for Verification v atomically to path (never over `protected`)."""
     from carbonaudit.outputs import atomic_write
 
     atomic_write(Path(path), protected=set(protected),
@@ -37,19 +32,24 @@ def write_workpapers(v, sample_rows: list[dict], path, protected=frozenset()) ->
 
 
 def _build(v, sample_rows: list[dict], tmp: str) -> None:
+    """xlsxwriter lays every sheet out in memory; the Recalculation rows are spliced into
+    the saved package afterwards (see workpapers_recalc)."""
+    import io
+
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(tmp, {"constant_memory": True})
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": "Verification workpapers", "author": "carbonaudit",
                        "created": _pinned_date(v.inventory)})
-    wb.use_zip64()
     fmt = _formats(wb)
     frame = v.population.frame
     factor_rows = _factor_rows(frame)
     layout = _sheet_layout(len(frame))
     summary = wb.add_worksheet("Summary")
     _summary(summary, fmt, v, layout)
-    sheets = write_recalculation(wb, fmt, frame, factor_rows)
+    sheets, splices = write_recalculation(wb, fmt, frame, factor_rows)
     _sample(wb, fmt, sample_rows, v)
     _misstatements(wb, fmt, v.log)
     written = write_factors(wb, fmt, v.assessment, frame)
@@ -57,6 +57,15 @@ def _build(v, sample_rows: list[dict], tmp: str) -> None:
         raise AssertionError("the workpapers' sheets differ from what their formulas assume")
     summary.activate()
     wb.close()
+    package = buf.getvalue()
+    for k, splice in enumerate(splices):
+        if k < len(splices) - 1:  # more than a million rows: one sheet after another
+            part = Path(tmp + f".part{k}")
+            splice(package, part)
+            package = part.read_bytes()
+            part.unlink()
+        else:
+            splice(package, Path(tmp))
 
 
 def _sheet_layout(n: int):
