@@ -27,6 +27,7 @@ from carbonaudit.ingest.header import (
     header_only,
     layout_findings,
 )
+from carbonaudit.ingest.merged import Range, fill_merged
 from carbonaudit.ingest.tables import SourceFile, Table, build_table, file_sha256
 
 
@@ -59,13 +60,16 @@ def read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[s
         for name in wanted:
             report(f"Reading {shown}: sheet {name}")
             try:
-                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet_data = workbook.get_sheet_by_name(name)
+                rows = sheet_data.to_python(skip_empty_area=False)
+                merged = sheet_data.merged_cell_ranges
+                del sheet_data  # calamine's copy of the grid: not needed beside the rows
             except Exception as exc:
                 raise InputUnreadable(shown, f"sheet '{name}' could not be read ({exc}); the "
                                       "workbook is damaged: open it in Excel and save it again"
                                       ) from exc
             table, sheet_findings, had_content = _sheet_table(
-                source, name, rows, formulas[name].result(), named=sheet is not None)
+                source, name, rows, merged, formulas[name].result(), named=sheet is not None)
             findings.extend(sheet_findings)
             if table is not None:
                 tables.append(table)
@@ -96,7 +100,7 @@ def _promote_missing_headers(findings: list[Finding], shown: str,
 
 
 def _sheet_table(source: SourceFile, name: str, rows: list[list[object]],
-                 formula_refs: list[str], *, named: bool
+                 merged: list[Range] | None, formula_refs: list[str], *, named: bool
                  ) -> tuple[Table | None, list[Finding], bool]:
     def loc(cell: str) -> Location:
         return Location(file=source.path, sheet=name, cell=cell)
@@ -117,6 +121,7 @@ def _sheet_table(source: SourceFile, name: str, rows: list[list[object]],
 
     layout = header_layout(header.cells)
     findings = layout_findings(layout, header, header.cells, loc)
+    findings.extend(fill_merged(rows, merged, header.index + 1, loc, source.path))
     data = _xlsx_columns(rows[header.index + 1:], len(header.cells))
     table, more = build_table(source, name, header, layout, data, loc)
     findings.extend(more)
