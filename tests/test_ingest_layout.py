@@ -75,3 +75,43 @@ def test_merged_ranges_piled_on_each_other_are_refused(tmp_path: Path) -> None:
             zout.writestr(item.filename, data)
     with pytest.raises(InputUnreadable, match="merged cell ranges overlap"):
         read_activity_files([dst])
+
+
+# --- sheets that are not read ------------------------------------------------------------------
+
+
+def test_sheet_with_data_rows_but_one_recognised_column_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "two.xlsx"
+    book = xlsxwriter.Workbook(path)
+    data = book.add_worksheet("Activity")
+    data.write_row(0, 0, ["activity", "quantity", "unit"])
+    data.write_row(1, 0, ["purchased_electricity", 10, "kWh"])
+    fuel = book.add_worksheet("Fuel")
+    fuel.write_row(0, 0, ["Fuel type", "Litres", "Month"])
+    for r, (item, litres) in enumerate([("diesel", 120), ("diesel", 95), ("petrol", 40),
+                                        ("diesel", "1,200")], start=1):
+        fuel.write_row(r, 0, [item, litres, f"2025-0{r}"])
+    notes = book.add_worksheet("Instructions")
+    notes.write_column(0, 0, ["Fill in one row per invoice.", "Units: kWh, m3, L"])
+    book.close()
+
+    result = read_activity_files([path])
+    (warned,) = _found(result, "sheet-not-read")
+    assert warned.severity is Severity.WARNING
+    assert (warned.location.sheet, warned.location.cell) == ("Fuel", "A1")
+    assert "4 data row(s)" in warned.message and "'Fuel type'" in warned.message
+    assert [(u.sheet, u.rows) for u in result.unread_sheets] == [("Fuel", 4)]
+    assert result.rows_not_read == 4
+    # A sheet of instructions (text only) is still just a note.
+    (skipped,) = _found(result, "sheet-skipped")
+    assert skipped.location.sheet == "Instructions" and skipped.severity is Severity.INFO
+    assert sum(len(t.df) for t in result.tables) == 1
+
+
+def test_our_own_template_has_no_unread_sheets(tmp_path: Path) -> None:
+    from carbonaudit.templates.activity import write_activity_template
+
+    path = write_activity_template(tmp_path / "template.xlsx")
+    result = read_activity_files([path])
+    assert result.unread_sheets == []
+    assert _found(result, "sheet-not-read") == []

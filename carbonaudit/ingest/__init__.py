@@ -12,7 +12,7 @@ The room for reading what users hand us, and nothing further down the pipeline:
 * `numbers` — parsing the values themselves (numbers, dates, units).
 
 Layout problems become findings (`empty-file`, `empty-sheet`, `no-header-row`,
-`sheet-skipped`, `multiple-header-rows`, `duplicate-column`, `unknown-column`,
-`unlabelled-cells`, `formula-without-value`, `merged-cells-filled`); files that cannot be read at all raise
-`InputUnreadable`.
+`sheet-skipped`, `sheet-not-read`, `multiple-header-rows`, `duplicate-column`,
+`unknown-column`, `unlabelled-cells`, `formula-without-value`, `merged-cells-filled`);
+files that cannot be read at all raise `InputUnreadable`.
 """

@@ -13,7 +13,7 @@ from pathlib import Path
 from carbonaudit.errors import InputUnreadable
 from carbonaudit.findings import Finding
 from carbonaudit.ingest.csv_text import read_csv
-from carbonaudit.ingest.tables import SourceFile, Table
+from carbonaudit.ingest.tables import SourceFile, Table, UnreadSheet
 from carbonaudit.ingest.xlsx import read_workbook
 
 _XLSX_EXT = {".xlsx", ".xlsm"}
@@ -28,6 +28,12 @@ class IngestResult:
     tables: list[Table] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     sources: list[SourceFile] = field(default_factory=list)
+    unread_sheets: list[UnreadSheet] = field(default_factory=list)
+
+    @property
+    def rows_not_read(self) -> int:
+        """Data rows on sheets that were not read (each one also a `sheet-not-read` warning)."""
+        return sum(u.rows for u in self.unread_sheets)
 
 
 def read_activity_files(
@@ -49,7 +55,8 @@ def read_activity_files(
         path = Path(given)
         kind = _file_kind(path, shown)
         if kind == "xlsx":
-            tables, findings, source = read_workbook(path, shown, sheet, report)
+            tables, findings, source, unread = read_workbook(path, shown, sheet, report)
+            result.unread_sheets.extend(unread)
         else:
             report(f"Reading {shown}")
             tables, findings, source = read_csv(path, shown, encoding)

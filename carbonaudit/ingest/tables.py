@@ -35,6 +35,15 @@ class SourceFile:
     encoding: str | None
 
 
+@dataclass(frozen=True)
+class UnreadSheet:
+    """A sheet holding data rows that was not read (no activity header): rows to account for."""
+
+    file: str
+    sheet: str
+    rows: int  # non-empty rows below its best header candidate
+
+
 @dataclass
 class Table:
     """One sheet (or CSV file) of activity rows, with where each value came from."""

@@ -16,8 +16,9 @@ import numpy as np
 import pyarrow as pa
 
 from carbonaudit.errors import InputUnreadable, UsageError
-from carbonaudit.findings import Finding, Location, column_letter, error, info
+from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
 from carbonaudit.ingest import xlsx_safety
+from carbonaudit.ingest.columns import match_header
 from carbonaudit.ingest.header import (
     HEADER_WINDOW,
     NO_HEADER,
@@ -28,12 +29,13 @@ from carbonaudit.ingest.header import (
     layout_findings,
 )
 from carbonaudit.ingest.merged import Range, fill_merged
-from carbonaudit.ingest.tables import SourceFile, Table, build_table, file_sha256
+from carbonaudit.ingest.tables import SourceFile, Table, UnreadSheet, build_table, file_sha256
 
 
 def read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[str], None],
-                  ) -> tuple[list[Table], list[Finding], SourceFile]:
-    """Every sheet with a header as a table (or only `sheet`), refusing unsafe files first."""
+                  ) -> tuple[list[Table], list[Finding], SourceFile, list[UnreadSheet]]:
+    """Every sheet with a header as a table (or only `sheet`), refusing unsafe files first;
+    also the sheets with data rows that could not be read."""
     # raises before any parsing; a sheet the user did not ask for cannot stop the one they did
     xlsx_safety.check_workbook(path, sheets=None if sheet is None else [sheet])
     source = SourceFile(shown, file_sha256(path), "xlsx", None)
@@ -50,6 +52,7 @@ def read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[s
 
     tables: list[Table] = []
     findings: list[Finding] = []
+    unread: list[UnreadSheet] = []
     skipped_with_content = 0
     wanted = [sheet] if sheet is not None else names
     # calamine releases the GIL while it parses, so the formula scan (a second pass over
@@ -75,9 +78,60 @@ def read_workbook(path: Path, shown: str, sheet: str | None, report: Callable[[s
                 tables.append(table)
             elif had_content:
                 skipped_with_content += 1
+                if sheet is None and (rows_unread := _data_rows(rows)):
+                    unread.append(UnreadSheet(shown, name, rows_unread))
+                    findings[-1] = _not_read(name, rows, rows_unread, sheet_findings[-1])
     if sheet is None and not any(len(t.df) for t in tables):
         findings = _promote_missing_headers(findings, shown, skipped_with_content and not tables)
-    return tables, findings, source
+    return tables, findings, source, unread
+
+
+def _best_row(rows: list[list[object]]) -> tuple[int, list[str]]:
+    """The first row with the most recognised header cells, and those cells' texts."""
+    best, cells, seen = 0, [], 0
+    for index, row in enumerate(rows):
+        if not any(c is not None and c != "" for c in row):
+            continue
+        known = [str(c).strip() for c in row if match_header(c) is not None]
+        if len(known) > len(cells) or (seen == 0):
+            best, cells = index, known
+        seen += 1
+        if seen == HEADER_WINDOW:
+            break
+    return best, cells
+
+
+def _data_rows(rows: list[list[object]]) -> int:
+    """Non-empty rows below the best header candidate, if the sheet holds values (numbers,
+    dates, numbers written as text); 0 for sheets of text only, like instructions."""
+    if not any(_is_value(c) for row in rows for c in row):
+        return 0
+    start, _ = _best_row(rows)
+    return sum(1 for row in rows[start + 1:] if any(c is not None and c != "" for c in row))
+
+
+_NUMBER_TEXT = re.compile(r"\s*[-+]?\d[\d,]*(?:\.\d+)?\s*")
+
+
+def _is_value(cell: object) -> bool:
+    if isinstance(cell, str):
+        return bool(_NUMBER_TEXT.fullmatch(cell))
+    return cell is not None
+
+
+def _not_read(name: str, rows: list[list[object]], count: int, skipped: Finding) -> Finding:
+    """The sheet-skipped note of a sheet that holds data rows, as the warning it deserves."""
+    _, known = _best_row(rows)
+    recognised = (f" (only {', '.join(repr(k) for k in known)} is an activity column)"
+                  if known else "")
+    return warning(
+        "sheet-not-read",
+        f"Sheet '{name}' was not read: none of its first {HEADER_WINDOW} rows names two "
+        f"activity columns{recognised}. Its {count} data row(s) are not in the results; "
+        "rename its headers (for example activity, quantity, unit) or move the rows to a "
+        "sheet that has them.",
+        skipped.location,
+    )
 
 
 def _promote_missing_headers(findings: list[Finding], shown: str,
