@@ -115,3 +115,32 @@ def test_our_own_template_has_no_unread_sheets(tmp_path: Path) -> None:
     result = read_activity_files([path])
     assert result.unread_sheets == []
     assert _found(result, "sheet-not-read") == []
+
+
+# --- cells past the header in a CSV ------------------------------------------------------------
+
+
+def test_csv_cell_past_the_header_in_the_first_data_row(tmp_path: Path, capfd) -> None:
+    path = tmp_path / "extra.csv"
+    path.write_text("activity,quantity,unit,reference\n"
+                    "purchased_electricity,10,kWh,R1,EXTRA\n"
+                    "purchased_electricity,11,kWh,R2\n", encoding="utf-8")
+    result = read_activity_files([path])
+    df = result.tables[0].df
+    assert df["reference"].tolist() == ["R1", "R2"]
+    assert df["quantity"].tolist() == ["10", "11"]
+    (stray,) = _found(result, "unlabelled-cells")
+    assert (stray.location.sheet, stray.location.cell) == ("extra.csv", "E2")
+    assert stray.severity is Severity.WARNING and "1 value(s)" in stray.message
+    assert "Warning" not in capfd.readouterr().err
+
+
+def test_csv_cells_past_the_header_on_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("activity,quantity\n" + "purchased_electricity,1,kWh,note\n" * 3,
+                    encoding="utf-8")
+    result = read_activity_files([path])
+    cells = sorted((f.location.cell, f.message) for f in _found(result, "unlabelled-cells"))
+    assert [c for c, _ in cells] == ["C2", "D2"]
+    assert all("3 value(s)" in m for _, m in cells)
+    assert len(result.tables[0].df) == 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -52,8 +53,11 @@ def read_csv(path: Path, shown: str, encoding: str | None,
 
     layout = header_layout(header.cells)
     findings = layout_findings(layout, header, header.cells, loc)
+    # As wide as the widest record seen below the header: given fewer names than the first
+    # data row has cells, pandas drops the extra ones with only a warning on stderr.
+    width = max([len(header.cells), *map(len, rows[header.index + 1:])])
     data = _read_csv_body(path, shown, used, delimiter, header.index + 1,
-                          line_ends[header.index], len(header.cells), quoted)
+                          line_ends[header.index], width, quoted)
     table, more = build_table(source, sheet, header, layout, data, loc)
     findings.extend(more)
     if table.df.empty:
@@ -134,12 +138,18 @@ def _read_csv_pandas(path: Path, shown: str, encoding: str, delimiter: str, skip
     """
     for _attempt in range(8):
         try:
-            return pd.read_csv(
-                path, sep=delimiter, encoding=encoding, encoding_errors="strict", dtype=str,
-                keep_default_na=False, na_filter=False, header=None, skiprows=skip,
-                names=list(range(width)), skip_blank_lines=False, index_col=False,
-                engine="c",
-            )
+            with warnings.catch_warnings():
+                # "Length of header or names does not match length of data": cells would be
+                # dropped; widen and read again instead.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return pd.read_csv(
+                    path, sep=delimiter, encoding=encoding, encoding_errors="strict",
+                    dtype=str, keep_default_na=False, na_filter=False, header=None,
+                    skiprows=skip, names=list(range(width)), skip_blank_lines=False,
+                    index_col=False, engine="c",
+                )
+        except pd.errors.ParserWarning:
+            width *= 2
         except pd.errors.EmptyDataError:
             return pd.DataFrame(columns=list(range(width)), dtype=str)
         except pd.errors.ParserError as exc:
