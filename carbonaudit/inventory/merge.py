@@ -97,58 +97,108 @@ def _row_of(loc: Location) -> int:
 
 
 class DuplicateIndex:
-    """Every distinct row key seen so far (hash -> first sheet and row), sorted."""
+    """Every distinct row key seen so far (hash -> first sheet and row), sorted.
+
+    `check` finds the repeats of one batch against everything before it; `merge_after`
+    joins the index of a later partition read on its own (Dask), re-pointing its repeats
+    at rows of earlier partitions.
+    """
 
     def __init__(self) -> None:
         self.hashes = np.zeros(0, dtype=np.uint64)
         self.where = np.zeros(0, dtype=np.int64)  # sheet number << 40 | row
-        self.sheets: list[str] = []
-        self._sheet_ids: dict[str, int] = {}
+        self.counted = np.zeros(0, dtype=bool)  # the first row has a quantity (can repeat)
+        self.sheets: list[tuple[str, str, str]] = []  # (file, sheet, quantity column letter)
+        self._sheet_ids: dict[tuple, int] = {}
+        self.repeats: list[tuple[int, int]] = []  # (hash, where) of each repeat reported
 
     def check(self, df, tables, hashes) -> list[Finding]:
         """Warnings for the rows of df (one batch, in order) that repeat an earlier row."""
-        from carbonaudit.inventory.activity import row_location
+        import pandas as pd
 
         if not len(df):
             return []
-        sheet_ids = np.array([self._sheet_id(s) for s in df["_sheet"].astype(str)],
-                             dtype=np.int64) if df["_sheet"].nunique() > 1 else np.full(
-            len(df), self._sheet_id(str(df["_sheet"].iloc[0])), dtype=np.int64)
+        t = df["_t"].to_numpy(dtype=np.int64)
+        ids = {}
+        for k in np.unique(t):
+            tab = tables[int(k)]
+            ids[int(k)] = self._sheet_id(tab.source.path, tab.sheet,
+                                         tab.columns.get("quantity") or "A")
+        sheet_ids = np.array([ids[int(k)] for k in t], dtype=np.int64) if len(ids) > 1 else \
+            np.full(len(df), next(iter(ids.values())), dtype=np.int64)
         where = (sheet_ids << 40) | df["_row"].to_numpy(dtype=np.int64)
-        import pandas as pd
-
+        counted = df["quantity_given"].ne("").to_numpy(dtype=bool)
         codes, uniques = pd.factorize(hashes)
+        uniques = np.asarray(uniques, dtype=np.uint64)
         first_local = np.full(len(uniques), len(df), dtype=np.int64)
         np.minimum.at(first_local, codes, np.arange(len(df)))
-        pos = np.searchsorted(self.hashes, uniques)
-        pos_c = np.minimum(pos, max(len(self.hashes) - 1, 0))
-        seen = (self.hashes[pos_c] == uniques) if len(self.hashes) else np.zeros(
-            len(uniques), dtype=bool)
-        first_where = np.where(seen, self.where[pos_c] if len(self.where) else 0,
+        seen, at = self._find(uniques)
+        first_where = np.where(seen, self.where[at] if len(self.where) else 0,
                                where[first_local])
         is_first = (np.arange(len(df)) == first_local[codes]) & ~seen[codes]
-        dup = ~is_first & df["quantity_given"].ne("").to_numpy(dtype=bool)
+        dup = ~is_first & counted
         out = []
         for i in np.flatnonzero(dup):
-            w = int(first_where[codes[i]])
-            out.append(warning(
-                "duplicate-row",
-                f"This row repeats {self.sheets[w >> 40]} row {w & ((1 << 40) - 1)} exactly; "
-                f"check it is not counted twice.",
-                row_location(df, df.index[i], tables, "quantity")))
+            out.append(self._finding(int(where[i]), int(first_where[codes[i]])))
+            self.repeats.append((int(uniques[codes[i]]), int(where[i])))
         new = ~seen
         if new.any():
-            h = np.concatenate([self.hashes, uniques[new]])
-            w = np.concatenate([self.where, where[first_local[new]]])
-            order = np.argsort(h, kind="stable")
-            self.hashes, self.where = h[order], w[order]
+            self._add(uniques[new], where[first_local[new]], counted[first_local[new]])
         return out
 
-    def _sheet_id(self, name: str) -> int:
-        if name not in self._sheet_ids:
-            self._sheet_ids[name] = len(self.sheets)
-            self.sheets.append(name)
-        return self._sheet_ids[name]
+    def merge_after(self, other: DuplicateIndex) -> list[Finding]:
+        """Join a later partition's index; the findings that change (old ones to drop are
+        the repeats of `other` re-pointed here, returned as (drop, add) lists)."""
+        remap = np.array([self._sheet_id(*s) for s in other.sheets], dtype=np.int64)
+
+        def moved(w):
+            return (remap[w >> 40] << 40) | (w & ((1 << 40) - 1))
+
+        drop, add = [], []
+        seen, at = self._find(other.hashes)
+        for h, w in other.repeats:  # repeats of a row of an earlier partition: re-pointed
+            k = int(np.searchsorted(other.hashes, np.uint64(h)))
+            if seen[k]:
+                drop.append(other._finding(w, int(other.where[k])))
+                add.append(self._finding(int(moved(w)), int(self.where[at[k]])))
+            self.repeats.append((h, int(moved(w))))
+        for k in np.flatnonzero(seen & other.counted):  # its first rows repeat earlier ones
+            w = int(moved(other.where[k]))
+            add.append(self._finding(w, int(self.where[at[k]])))
+            self.repeats.append((int(other.hashes[k]), w))
+        new = ~seen
+        if new.any():
+            self._add(other.hashes[new], moved(other.where[new]), other.counted[new])
+        return drop, add
+
+    def _find(self, hashes):
+        if not len(self.hashes):
+            return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        return self.hashes[at] == hashes, at
+
+    def _add(self, hashes, where, counted) -> None:
+        h = np.concatenate([self.hashes, hashes])
+        order = np.argsort(h, kind="stable")
+        self.hashes = h[order]
+        self.where = np.concatenate([self.where, where])[order]
+        self.counted = np.concatenate([self.counted, counted])[order]
+
+    def _finding(self, where: int, first: int) -> Finding:
+        file, sheet, letter = self.sheets[where >> 40]
+        row = where & ((1 << 40) - 1)
+        return warning(
+            "duplicate-row",
+            f"This row repeats {self.sheets[first >> 40][1]} row {first & ((1 << 40) - 1)} "
+            f"exactly; check it is not counted twice.",
+            Location(file, sheet, f"{letter}{row}"))
+
+    def _sheet_id(self, file: str, sheet: str, letter: str) -> int:
+        key = (file, sheet, letter)
+        if key not in self._sheet_ids:
+            self._sheet_ids[key] = len(self.sheets)
+            self.sheets.append(key)
+        return self._sheet_ids[key]
 
 
 def row_hashes(df):

@@ -117,9 +117,9 @@ class Summary:
             if col in _INT_KEYS:
                 data[col] = pd.array(vals, dtype="Int64")
             elif col in _DATE_KEYS:
-                data[col] = pd.to_datetime(pd.Series(vals, dtype="int64").where(
-                    pd.Series([v is not None for v in vals]), None) if vals else [],
-                    unit="ns") if vals else pd.Series([], dtype="datetime64[ns]")
+                nat = np.iinfo(np.int64).min
+                data[col] = np.array([nat if v is None else v for v in vals],
+                                     dtype=np.int64).view("datetime64[ns]")
             elif col == "_evidenced":
                 data["reference"] = np.array(["evidenced" if v else "" for v in vals],
                                              dtype=object)
