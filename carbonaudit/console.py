@@ -82,8 +82,10 @@ def _pairs(title: str, heading: tuple[str, str], rows: list[tuple[str, str]]) ->
 
 def inventory_summary(doc: dict) -> list[Table]:
     tot = doc["totals_kgco2e"]
-    title = (f"{doc['organisation']['name']} — GHG inventory "
-             f"({doc['period']['start']} to {doc['period']['end']}, {doc['gwp_set']})")
+    p = doc["period"]
+    period = f"{p['start']} to {p['end']}" if p.get("start") and p.get("end") else \
+        "period not stated"  # never "None to None"
+    title = f"{doc['organisation']['name']} — GHG inventory ({period}, {doc['gwp_set']})"
     scopes = _pairs(title, ("scope", "t CO2e"), [
         ("Scope 1", t(tot["scope_1"])),
         ("Scope 2 (location-based)", t(tot["scope_2_location"])),

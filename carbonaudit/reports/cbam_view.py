@@ -47,7 +47,13 @@ def build(doc: dict, L: Labels, standard: str, *, doc_hash: str, command: str) -
         subject=text(doc.get("installation", {}).get("name")), facts=_cover_facts(doc, L),
         headlines=headlines, headline_chart=_see_chart(doc, L), chapters=chapters,
         doc_hash=doc_hash, created=fixed_created(doc.get("period", {}).get("end")),
-        command=command)
+        command=command, draft=_draft(doc, L))
+
+
+def _draft(doc: dict, L: Labels) -> str | None:
+    """The DRAFT banner of a communication whose findings hold errors."""
+    errors = (doc.get("findings_summary") or {}).get("error") or 0
+    return L("report.draft.cbam", errors=errors) if errors else None
 
 
 def _cover_facts(doc: dict, L: Labels) -> list[tuple[str, str]]:
@@ -59,8 +65,8 @@ def _cover_facts(doc: dict, L: Labels) -> list[tuple[str, str]]:
     return [
         (L("fact.installation"), name),
         (L("fact.country"), text(inst.get("country"))),
-        (L("fact.period"), L("value.period", start=text(period.get("start")),
-                             end=text(period.get("end")))),
+        (L("fact.period"), L("value.period", start=period["start"], end=period["end"])
+         if period.get("start") and period.get("end") else L("value.unknown")),
         (L("fact.regime"), L.get(f"regime.{period.get('regime')}", text(period.get("regime")))),
     ]
 

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from carbonaudit.outputs import atomic_write, looks_like_formula
+from carbonaudit.reports.excel_results import mark_draft
 from carbonaudit.reports.view import Chart, Column, ReportView, Table, Text, axis_decimals
 
 NUMBER_FORMATS = {"t": "#,##0.000", "num": "#,##0.0000", "int": "#,##0", "pct": "0.00"}
@@ -80,6 +81,7 @@ class _Styles:
                                              "quote_prefix": True})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.note = wb.add_format({"italic": True, "font_color": "#595959"})
+        self.draft = wb.add_format({"bold": True, "font_color": "#C00000"})
         self.numbers = {k: wb.add_format({"num_format": v, "valign": "top"})
                         for k, v in NUMBER_FORMATS.items()}
 
@@ -97,13 +99,18 @@ class _SheetWriter:
         self.ws.set_paper(9)  # A4
         self.ws.fit_to_pages(1, 0)  # fit to width, as many pages down as needed
         self.ws.set_footer(f"&L{_header_safe(view.subject)[:60]}&R&P / &N")
+        mark_draft(self.ws, view)
 
     def title(self, text: str) -> None:
         self.ws.write_string(0, 0, text, self.s.title)
         quoted = looks_like_formula(self.view.subject)
         self.ws.write_string(1, 0, self.view.subject,
                              self.s.subject_quoted if quoted else self.s.subject)
-        self.row = 3
+        if self.view.draft:  # the row under the subject; the printed header says it too
+            self.ws.write_string(2, 0, self.view.draft, self.s.draft)
+            self.row = 4
+        else:
+            self.row = 3
 
     def block(self, block) -> None:
         if isinstance(block, Table):

@@ -44,6 +44,15 @@ def read_results(path: Path) -> dict[str, list]:
     return {n: table.column(n).to_pylist() for n in names}
 
 
+def mark_draft(ws, view: ReportView) -> None:
+    """A sheet of a report from a document with errors: a red tab and DRAFT in the printed
+    header (the banner row itself is written where the sheet's content starts)."""
+    if view.draft:
+        word = view.labels("report.draft").replace("&", "&&")  # '&' starts a header code
+        ws.set_tab_color("#C00000")
+        ws.set_header(f'&C&"-,Bold"&KC00000{word}')
+
+
 def add_results_sheet(wb, styles, view: ReportView):
     """Add the sheet; returns the splice(package, out) step, or None when nothing to splice."""
     L = view.labels
@@ -51,18 +60,22 @@ def add_results_sheet(wb, styles, view: ReportView):
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    mark_draft(ws, view)
+    top = 2 if view.draft else 0  # the DRAFT banner above the table, as on every sheet
+    if view.draft:
+        ws.write_string(0, 0, view.draft, styles.draft)
     if view.results_csv is None:
-        ws.write_string(0, 0, L("table.results"), styles.table_title)
-        ws.write_string(1, 0, L("report.results_absent"), styles.note)
+        ws.write_string(top, 0, L("table.results"), styles.table_title)
+        ws.write_string(top + 1, 0, L("report.results_absent"), styles.note)
         return None
     data = read_results(Path(view.results_csv))
     names = list(data)
     n = len(data[names[0]]) if names else 0
-    ws.add_table(0, 0, max(n, 1), len(names) - 1, {
+    ws.add_table(top, 0, top + max(n, 1), len(names) - 1, {
         "name": "Results", "style": "Table Style Light 9", "autofilter": True,
         "columns": [{"header": name, "header_format": styles.header} for name in names]})
-    ws.freeze_panes(1, 0)
-    ws.repeat_rows(0)
+    ws.freeze_panes(top + 1, 0)
+    ws.repeat_rows(top)
     for c, name in enumerate(names):
         if name in NUMERIC:  # the column format also makes sure the style gets an index
             ws.set_column(c, c, 14, styles.numbers["int" if name in _INTEGER else "num"])
@@ -74,11 +87,12 @@ def add_results_sheet(wb, styles, view: ReportView):
         number_style = styles.numbers["num"].xf_index or 0
         int_style = styles.numbers["int"].xf_index or 0
         letters = column_letters(len(names))
-        columns = [number_cells(letters[c], data[name], 2,
+        first = top + 2  # 1-based: the row under the table's header
+        columns = [number_cells(letters[c], data[name], first,
                                 int_style if name in _INTEGER else number_style)
-                   if name in NUMERIC else text_cells(letters[c], data[name], 2)
+                   if name in NUMERIC else text_cells(letters[c], data[name], first)
                    for c, name in enumerate(names)]
-        last = f"{letters[-1]}{max(n, 1) + 1}"
-        splice_rows(package, index, row_chunks(columns, 2), last, out)
+        last = f"{letters[-1]}{top + max(n, 1) + 1}"
+        splice_rows(package, index, row_chunks(columns, first), last, out)
 
     return splice

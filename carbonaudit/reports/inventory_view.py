@@ -53,12 +53,22 @@ def build(doc: dict, L: Labels, standard: str, *, doc_hash: str, command: str,
         facts=_cover_facts(doc, L, standard), headlines=headlines,
         headline_chart=_scope_chart(tot, L), chapters=chapters, doc_hash=doc_hash,
         created=fixed_created(doc["period"].get("end")), command=command,
-        results_csv=results_csv, results_rows_expected=doc["rows"]["read"])
+        results_csv=results_csv, results_rows_expected=doc["rows"]["read"],
+        draft=_draft(doc, L))
+
+
+def _draft(doc: dict, L: Labels) -> str | None:
+    """The DRAFT banner of a run with rejected rows or errors: its totals leave rows out."""
+    rows, errors = doc["rows"], doc["findings"]["error"]
+    if not rows["rejected"] and not errors:
+        return None
+    return L("report.draft.inventory", rejected=rows["rejected"], read=rows["read"],
+             errors=errors)
 
 
 def _period(doc: dict, L: Labels) -> str:
     p = doc["period"]
-    if not p.get("start"):
+    if not p.get("start") or not p.get("end"):  # never "None to None"
         return L("value.unknown")
     return L("value.period", start=p["start"], end=p["end"])
 

@@ -55,8 +55,11 @@ def _footer(view: ReportView, fonts: Fonts):
     from reportlab.lib.units import mm
 
     hash_text = view.labels("report.footer", hash=view.doc_hash)
+    banner = _draft_banner(view, fonts) if view.draft else None
 
     def draw(canvas, doc) -> None:
+        if banner is not None:
+            banner(canvas, doc)
         canvas.saveState()
         canvas.setStrokeColor(colors.HexColor("#BFBFBF"))
         canvas.line(doc.leftMargin, 12 * mm, doc.leftMargin + doc.width, 12 * mm)
@@ -66,6 +69,36 @@ def _footer(view: ReportView, fonts: Fonts):
         width = sum(canvas.stringWidth(t, f, 7.5) for f, t in fonts.runs(page))
         _draw_runs(canvas, fonts, doc.leftMargin + doc.width - width, 8 * mm, page, 7.5)
         canvas.restoreState()
+
+    return draw
+
+
+def _draft_banner(view: ReportView, fonts: Fonts):
+    """Every page of a report from a document with errors: a large pale DRAFT across the
+    page (under the content) and, in the top margin, the banner saying what is missing."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph
+
+    word = view.labels("report.draft")
+    style = ParagraphStyle("draft", fontName=LATIN_BOLD, fontSize=7.5, leading=9.5,
+                           textColor=colors.HexColor("#C00000"), wordWrap="CJK"
+                           if not all(is_latin(c) for c in view.draft) else None)
+
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        width, height = doc.pagesize
+        canvas.setFillColor(colors.Color(0.75, 0, 0, alpha=0.12))
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(45)
+        size = 110 if all(is_latin(c) for c in word) else 150
+        span = sum(canvas.stringWidth(t, f, size) for f, t in fonts.runs(word))
+        _draw_runs(canvas, fonts, -span / 2, -size / 3, word, size)
+        canvas.restoreState()
+        note = Paragraph(fonts.markup(view.draft, label=True), style)
+        _, used = note.wrap(doc.width, 14 * mm)
+        note.drawOn(canvas, doc.leftMargin, height - 3 * mm - used)
 
     return draw
 

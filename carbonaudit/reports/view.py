@@ -89,6 +89,8 @@ class ReportView:
     command: str
     results_csv: object | None = None  # Path of results.csv beside an inventory, if any
     results_rows_expected: int = 0
+    # A document with errors or rejected rows: the banner every page and sheet carries.
+    draft: str | None = None
 
 
 def axis_decimals(chart: Chart) -> int:
