@@ -144,3 +144,66 @@ def test_csv_cells_past_the_header_on_every_row(tmp_path: Path) -> None:
     assert [c for c, _ in cells] == ["C2", "D2"]
     assert all("3 value(s)" in m for _, m in cells)
     assert len(result.tables[0].df) == 3
+
+
+# --- encodings ---------------------------------------------------------------------------------
+
+_ENGLISH_HEADER = "activity,quantity,unit,site\n"
+
+
+def _sites_csv(path: Path, sites: list[str], encoding: str, rows: int = 40) -> Path:
+    lines = [f"purchased_electricity,{100 + i},kWh,{sites[i % len(sites)]}\n"
+             for i in range(rows)]
+    path.write_bytes((_ENGLISH_HEADER + "".join(lines)).encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(("encoding", "recorded", "sites"), [
+    ("big5", "big5", ["觀塘辦公室", "荃灣倉庫", "沙田廠房", "將軍澳數據中心"]),
+    ("shift_jis", "cp932", ["東京本社", "大阪工場", "横浜センター", "福岡支店"]),
+    ("gb18030", "gb18030", ["东莞工厂", "深圳总部", "广州仓库", "佛山车间"]),
+    ("cp1252", "cp1252", ["Zürich Büro", "Köln Werk", "Café Lyon", "Málaga Straße"]),
+])
+def test_legacy_csv_with_english_header_is_read_in_its_own_encoding(
+        tmp_path: Path, encoding: str, recorded: str, sites: list[str]) -> None:
+    path = _sites_csv(tmp_path / "sites.csv", sites, encoding)
+    table = read_activity_files([path]).tables[0]
+    assert table.source.encoding == recorded
+    assert table.df["site"].tolist()[:4] == sites
+
+
+@pytest.mark.parametrize(("encoding", "sites"), [
+    ("big5", ["觀塘辦公室"]), ("shift_jis", ["東京本社"]), ("gb18030", ["东莞工厂"]),
+    ("cp1252", ["São Paulo", "Århus"]),     # read differently as cp1250: not a guess
+])
+def test_too_little_evidence_is_a_refusal_asking_for_encoding(
+        tmp_path: Path, encoding: str, sites: list[str]) -> None:
+    path = _sites_csv(tmp_path / "few.csv", sites, encoding, rows=1 if encoding != "cp1252"
+                      else 40)
+    with pytest.raises(InputUnreadable, match="--encoding") as caught:
+        read_activity_files([path])
+    assert "cannot tell the text encoding" in str(caught.value)
+    # and with the encoding given, the same file reads as written
+    given = "cp932" if encoding == "shift_jis" else encoding
+    table = read_activity_files([path], encoding=given).tables[0]
+    assert table.df["site"].tolist()[: len(sites)] == sites
+
+
+def test_one_big5_line_at_the_end_of_a_utf8_file_is_refused(tmp_path: Path) -> None:
+    text = _ENGLISH_HEADER + "".join(f"purchased_electricity,{i},kWh,觀塘辦公室\n"
+                                     for i in range(30))
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(text.encode("utf-8")
+                     + "purchased_electricity,9,kWh,荃灣倉庫\n".encode("big5"))
+    with pytest.raises(InputUnreadable, match="UTF-8 up to line 32") as caught:
+        read_activity_files([path])
+    assert "another encoding" in str(caught.value)
+
+
+def test_utf16_without_mark_is_not_read_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "u16.csv"
+    path.write_bytes((_ENGLISH_HEADER + "purchased_electricity,1,kWh,HQ\n").encode("utf-16-le"))
+    with pytest.raises(InputUnreadable, match="utf-16-le"):
+        read_activity_files([path])
+    table = read_activity_files([path], encoding="utf-16-le").tables[0]
+    assert table.df["site"].tolist() == ["HQ"]
