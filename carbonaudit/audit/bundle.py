@@ -173,7 +173,7 @@ def _rerun(manifest: dict, out: Path) -> tuple[dict[str, Path], dict[str, str]]:
             per_scope=run["per_scope"], evidence=run["evidence"], lang=run["lang"],
             gwp=run["gwp"], sheet=run["sheet"], encoding=run["encoding"],
             decimal_comma=run["decimal_comma"], factor_files=tuple(run["factors"]),
-            config=run["config"])
+            config=run["config"], cbam=run.get("cbam"))
         v = verify(run["activity"], cfg, options)
         written = write_outputs(v, out)
         return written, {s["name"]: s["sha256"] for s in v.document["factor_sets"]}
@@ -220,6 +220,8 @@ def _inputs(kind: str, run: dict, doc: dict) -> list[dict]:
         files.append(("claims", run["claimed"]))
         if run.get("evidence"):
             files.append(("evidence", run["evidence"]))
+        if run.get("cbam"):
+            files.append(("cbam", run["cbam"]))
     if run.get("config"):
         files.append(("config", run["config"]))
     files += [("factors", f) for f in run.get("factors") or ()]

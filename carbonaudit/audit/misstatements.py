@@ -36,6 +36,7 @@ class Misstatement:
     evidence: list[str] = field(default_factory=list)
     clearly_trivial: bool = False
     corrected: bool = False
+    unit: str = "kgCO2e"  # per-good entries: t CO2e per t of good
 
     @property
     def delta(self) -> float | None:
@@ -49,7 +50,8 @@ class Misstatement:
                 "recalculated_kgco2e": self.recalculated, "delta_kgco2e": self.delta,
                 "rows": self.rows[:ROWS_LISTED], "rows_count": self.rows_count,
                 "tests": self.tests, "evidence": self.evidence,
-                "clearly_trivial": self.clearly_trivial, "corrected": self.corrected}
+                "clearly_trivial": self.clearly_trivial, "corrected": self.corrected,
+                "unit": self.unit}
 
 
 def test_positions(test: Test, frame):
@@ -60,8 +62,8 @@ def test_positions(test: Test, frame):
     return set(np.flatnonzero(item_mask(frame, kind)).tolist())
 
 
-def build_log(tests: list[Test], reconciled, population, sample=None, evidence=None
-              ) -> list[Misstatement]:
+def build_log(tests: list[Test], reconciled, population, sample=None, evidence=None,
+              goods=None) -> list[Misstatement]:
     """The log, with each test's aggregate, counted entries and limitations filled in."""
     frame = population.frame
     log: list[Misstatement] = []
@@ -91,9 +93,13 @@ def build_log(tests: list[Test], reconciled, population, sample=None, evidence=N
         _row_claims(add, frame)
     if evidence is not None and sample is not None:
         _evidence(add, evidence, sample, frame, row_tests, positions)
+    if goods is not None:
+        _goods(add, goods, tests)
+    by_id = {t.id: t for t in tests}
     trivial = tests[0].trivial_kg if tests else 0.0
     for m in log:
-        m.clearly_trivial = m.delta is not None and abs(m.delta) <= trivial
+        own = by_id[m.tests[0]].trivial_kg if m.tests else trivial
+        m.clearly_trivial = m.delta is not None and abs(m.delta) <= own
     for t in tests:
         t.counted = [m.id for m in log if t.id in m.tests]
         t.aggregate_kg = float(sum(m.delta for m in log if t.id in m.tests and m.delta))
@@ -167,6 +173,19 @@ def _evidence(add, evidence, sample, frame, row_tests, positions) -> None:
             reported=projected, recalculated=0.0,
             rows=_refs(frame, [x.position for x in inside]), rows_count=len(inside),
             tests=[tid], evidence=[x.sample_id for x in inside])
+
+
+def _goods(add, goods, tests) -> None:
+    ids = {t.id for t in tests}
+    for g in goods.goods:
+        d = g.difference
+        if d is None or abs(d) <= _REL * max(abs(g.stated), 1.0):
+            continue
+        add(kind="misstatement", basis="factual", item=g.id,
+            description=f"{g.label}: stated SEE {g.stated!r} t CO2e/t ({g.where}) against "
+                        "the recomputation from the template's inputs",
+            reported=g.stated, recalculated=g.recalculated, rows_count=0,
+            tests=[g.id] if g.id in ids else [], unit="tCO2e/t")
 
 
 def _limitations(tests, frame, evidence, positions) -> None:

@@ -104,7 +104,7 @@ def _build(v, L: dict, fonts: Fonts, digest: str, tmp: str) -> None:
             [L["col.id"], L["col.kind"], L["col.basis"], L["col.item"], L["col.delta"],
              L["col.tests"]],
             [[m["id"], L[f"k.{m['kind']}"], L[f"b.{m['basis']}"], m["item"],
-              _t(m["delta_kgco2e"]), ", ".join(m["tests"])] for m in d["misstatements"]],
+              _delta(m), ", ".join(m["tests"])] for m in d["misstatements"]],
             widths=[14 * mm, 30 * mm, 22 * mm, 52 * mm, 28 * mm, 28 * mm]))
     else:
         story.append(p(L["none"]))
@@ -141,6 +141,12 @@ def _input(d: dict, role: str, all_: bool = False):
     found = [f"{i['path']} (SHA-256 {i['sha256'][:16]}…)" for i in d["inputs"]
              if i["role"] == role]
     return found if all_ else (found[0] if found else "")
+
+
+def _delta(m: dict) -> str:
+    if m["unit"] == "kgCO2e" or m["delta_kgco2e"] is None:
+        return _t(m["delta_kgco2e"])
+    return f"{m['delta_kgco2e']:+,.4f} tCO2e/t"
 
 
 def _amount(t: dict, key: str) -> str:

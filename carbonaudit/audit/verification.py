@@ -58,6 +58,10 @@ def build_document(v) -> dict:
         "findings": {"recalculation": count_by_severity(v.assessment.findings),
                      "verification": [f.to_dict() for f in sorted(v.findings, key=sort_key)]},
     }
+    if v.goods is not None:
+        doc["cbam"] = {"file": v.goods.path, "sha256": v.goods.sha256, "goods": [
+            {"id": g.id, "stated_see": g.stated, "recalculated_see": g.recalculated,
+             "difference": g.difference, "stated_at": g.where} for g in v.goods.goods]}
     problems = validate_document(doc, "verification")
     if problems:  # our own bug: say so rather than write a bad document
         raise CarbonAuditError("internal error: the verification document does not match its "
@@ -72,6 +76,9 @@ def _inputs(v) -> list[dict]:
                 "kind": "claims"})
     if v.evidence is not None:
         out.append({"role": "evidence", "path": v.evidence.path, "sha256": v.evidence.sha256,
+                    "kind": "xlsx"})
+    if v.goods is not None:
+        out.append({"role": "cbam", "path": v.goods.path, "sha256": v.goods.sha256,
                     "kind": "xlsx"})
     return out
 

@@ -38,6 +38,7 @@ class VerifyOptions:
     decimal_comma: bool = False
     factor_files: tuple[str, ...] = ()
     config: str | None = None
+    cbam: str | None = None  # a filled CBAM template, for the per-good test
 
     def record(self, paths) -> dict:
         """The options as verification.json records them (enough to run again)."""
@@ -49,7 +50,8 @@ class VerifyOptions:
                 "seed_given": self.seed_given, "regimes": sorted(self.regimes),
                 "per_scope": self.per_scope, "lang": self.lang, "gwp": self.gwp,
                 "sheet": self.sheet, "encoding": self.encoding,
-                "decimal_comma": self.decimal_comma, "factors": list(self.factor_files)}
+                "decimal_comma": self.decimal_comma, "factors": list(self.factor_files),
+                "cbam": self.cbam}
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Verification:
     sample: object
     evidence: object
     log: list
+    goods: object = None  # audit.cbam_goods.CbamGoods with --regime cbam
     findings: list[Finding] = field(default_factory=list)  # the verification's own
     document: dict = field(default_factory=dict)
 
@@ -94,6 +97,9 @@ def verify(paths, config, options: VerifyOptions, progress=None) -> Verification
     mat.check_performance(options.performance_pct)
     if options.seed is None:
         raise UsageError("internal: a verification needs a seed (draw one with draw_seed)")
+    if ("cbam" in options.regimes) != bool(options.cbam):
+        raise UsageError("--regime cbam and --cbam TEMPLATE go together: the per-good test "
+                         "needs a filled CBAM template's stated SEE")
     claims = read_claims(options.claimed, decimal_comma=options.decimal_comma)
     opts = AssessOptions(gwp=options.gwp or config.gwp, decimal_comma=options.decimal_comma,
                          sheet=options.sheet, encoding=options.encoding,
@@ -114,8 +120,19 @@ def verify(paths, config, options: VerifyOptions, progress=None) -> Verification
     base = sum(p.claim.claimed_kg for p in parts) if parts else recalculated_total
     rules = mat.make_rules(options.regimes, options.materiality_pct, options.per_scope, base)
     tests = mat.build_tests(rules, reconciled, options.performance_pct, recalculated_total)
+    goods = None
+    if options.cbam:
+        from carbonaudit.audit.cbam_goods import good_tests, read_goods
+
+        step("recomputing the CBAM goods")
+        goods = read_goods(options.cbam)
+        per_good = next(r for r in rules if r.scope_of_test == "per_good")
+        good_list = good_tests(goods, per_good, options.performance_pct)
+    else:
+        good_list = []
     step("drawing the sample")
-    tolerable = min((x.performance_kg for x in tests), default=0.0)
+    tolerable = min((x.performance_kg for x in tests), default=0.0)  # activity rows only
+    tests = [*tests, *good_list]
     sample = select(population.frame, tolerable, options.confidence_pct, options.seed,
                     options.seed_given)
     evidence = None
@@ -123,11 +140,11 @@ def verify(paths, config, options: VerifyOptions, progress=None) -> Verification
         from carbonaudit.audit.evidence import read_evidence
 
         evidence = read_evidence(options.evidence, sample, population.frame)
-    log = build_log(tests, reconciled, population, sample, evidence)
+    log = build_log(tests, reconciled, population, sample, evidence, goods)
     findings = [*claims.findings, *population.findings,
-                *(evidence.findings if evidence else [])]
+                *(evidence.findings if evidence else []), *(goods.findings if goods else [])]
     v = Verification([str(p) for p in paths], options, assessment, inventory, population,
-                     claims, reconciled, rules, tests, sample, evidence, log, findings)
+                     claims, reconciled, rules, tests, sample, evidence, log, goods, findings)
     v.document = build_document(v)
     return v
 
@@ -150,7 +167,8 @@ def output_paths(options: VerifyOptions, paths, out_dir: str | Path) -> dict[str
 
 def protected_inputs(options: VerifyOptions, paths) -> set[Path]:
     """Every input of a run, resolved: no output may be written over one."""
-    given = (*paths, options.claimed, *([options.evidence] if options.evidence else ()))
+    given = (*paths, options.claimed, *([options.evidence] if options.evidence else ()),
+             *([options.cbam] if options.cbam else ()))
     return {Path(p).resolve() for p in given}
 
 

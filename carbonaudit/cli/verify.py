@@ -55,6 +55,10 @@ def verify(
     regime: Annotated[list[str] | None, typer.Option(
         "--regime", help="ets: AVR Art 23 (5%, 2% above 500,000 t); cbam: 5% per good. "
                          "Repeatable.")] = None,
+    cbam: Annotated[Path | None, typer.Option(
+        "--cbam", help="With --regime cbam: a filled official CBAM template (saved by Excel) "
+                       "whose stated SEE per good is tested against a recomputation.")]
+    = None,
     per_scope: Annotated[bool, typer.Option(
         "--per-scope", help="Also test each claimed scope against its own materiality.")]
     = False,
@@ -116,7 +120,7 @@ def verify(
             evidence=str(evidence) if evidence else None, lang=lang, gwp=gwp, sheet=sheet,
             encoding=encoding, decimal_comma=decimal_comma,
             factor_files=tuple(str(f) for f in factors or ()),
-            config=str(config) if config else None)
+            config=str(config) if config else None, cbam=str(cbam) if cbam else None)
         with progress(not json_out and is_large(paths)) as step:
             v = run(paths, cfg, options, progress=step)
             step("writing outputs")
