@@ -239,3 +239,104 @@ def test_a_grouped_finding_marks_every_row_and_lists_them_all(tmp_path):
     assert "16 rows: 2-14, 16-18" in group[0]["message"]
     # the terminal keeps one line per group
     assert r.output.count("hk.gov.territory_default is marked unverified") == 1
+
+
+# ------------------------------------------------------------------ tracing a number
+
+
+def _cli():
+    from typer.testing import CliRunner
+
+    from carbonaudit.cli import app
+
+    return CliRunner(env={"COLUMNS": "200"}), app
+
+
+def test_factors_show_finds_a_user_factor_by_factors_and_by_config(tmp_path):
+    import json
+
+    runner, app = _cli()
+    mine = tmp_path / "mine.csv"
+    mine.write_text("id,activity,item,unit,co2_fossil,source,status\n"
+                    "my.boiler.gas,stationary_combustion,natural_gas,GJ,56.1,"
+                    "Gas supplier certificate 2024,verified\n", encoding="utf-8")
+    cfg = tmp_path / "carbonaudit.toml"
+    cfg.write_text('[assessment]\nextra_factors = ["mine.csv"]\n', encoding="utf-8")
+    assert runner.invoke(app, ["factors", "show", "my.boiler.gas"]).exit_code == 2
+    for args in (["--factors", str(mine)], ["--config", str(cfg)]):
+        r = runner.invoke(app, ["factors", "show", "my.boiler.gas", *args, "--json"])
+        assert r.exit_code == 0, r.output
+        shown = json.loads(r.stdout)
+        assert shown["co2_fossil"] == 56.1 and shown["source"] == "Gas supplier certificate 2024"
+        assert shown["file"].endswith("mine.csv")
+        r = runner.invoke(app, ["factors", "list", "-s", "my.boiler", *args, "--json"])
+        assert [f["id"] for f in json.loads(r.stdout)["factors"]] == ["my.boiler.gas"]
+
+
+def test_factors_show_finds_the_property_ids_results_csv_names(tmp_path):
+    import csv
+    import json
+
+    runner, app = _cli()
+    src = tmp_path / "activity.csv"
+    src.write_text(HEADER + "stationary_combustion,diesel,1000,L,A,2024-02-01,\n",
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["assess", str(src), "--out", str(out)]).exit_code == 0
+    with open(out / "results.csv", encoding="utf-8", newline="") as fh:
+        used = next(csv.DictReader(fh))["properties_used"].split(";")
+    assert used == ["ipcc2006.ncv.diesel", "dukes2005.density.diesel"]
+    for pid in used:
+        r = runner.invoke(app, ["factors", "show", pid, "--json"])
+        assert r.exit_code == 0, r.output
+        prop = json.loads(r.stdout)
+        assert prop["id"] == pid and prop["source"] and prop["status"]
+        assert prop["set"] == "fuel_properties"
+    assert json.loads(runner.invoke(app, ["factors", "show", "dukes2005.density.diesel",
+                                          "--json"]).stdout)["value"] == "0.8425"
+
+
+def test_results_csv_traces_each_number_to_its_factor_values_and_cell(tmp_path):
+    import csv
+
+    from openpyxl import Workbook
+
+    from carbonaudit.inventory.document import build_document
+    from carbonaudit.outputs import write_assessment
+    from carbonaudit.schemas import validate_document
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Activity"
+    ws.append(["Fuel and power, FY2024"])  # a title row: the header is on row 3
+    ws.append([])
+    ws.append(["site", "activity", "item", "quantity", "unit", "region", "period_start"])
+    ws.append(["Plant", "stationary_combustion", "natural_gas", 2, "TJ", "", "2024-01-01"])
+    ws.append(["Plant", "stationary_combustion", "diesel", 3419852, "gal", "US", "2024-01-01"])
+    src = tmp_path / "activity.xlsx"
+    wb.save(src)
+    a = assess([str(src)], Config(period_start=dt.date(2024, 1, 1),
+                                  period_end=dt.date(2024, 12, 31)))
+    doc = build_document(a)
+    assert validate_document(doc, "inventory") == []
+    write_assessment(a, doc, tmp_path / "out")
+    with open(tmp_path / "out" / "results.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["input_cell"] for r in rows] == ["Activity!D4", "Activity!D5"]
+    gas, diesel = rows
+    # IPCC 2006 natural gas (manufacturing): 56,100 kg CO2, 1 kg CH4, 0.1 kg N2O per TJ
+    assert (float(gas["factor_co2_fossil"]), float(gas["factor_ch4_fossil"]),
+            float(gas["factor_n2o"])) == (56100, 1, 0.1)
+    # EPA hub: distillate No. 2, 73.96 kg CO2, 3 g CH4, 0.6 g N2O per mmBtu
+    assert (float(diesel["factor_co2_fossil"]), float(diesel["factor_ch4_fossil"]),
+            float(diesel["factor_n2o"])) == (73.96, 0.003, 0.0006)
+    for r in rows:  # the file alone recomputes every gas
+        for g in ("co2_fossil", "ch4_fossil", "n2o"):
+            assert float(r[f"{g}_kg"]) == pytest.approx(
+                float(r["converted_quantity"]) * float(r[f"factor_{g}"]), rel=1e-12)
+    used = {f["id"]: f for f in doc["factors_used"]}
+    assert used["ipcc2006.sc.natural_gas.tj"]["values"] == {
+        "co2_fossil": 56100.0, "ch4_fossil": 1.0, "n2o": 0.1}
+    assert used["ipcc2006.sc.natural_gas.tj"]["basis"] == "NCV"
+    assert used["epa_hub.distillate_no2"]["values"]["co2_fossil"] == 73.96
+    assert used["epa_hub.distillate_no2"]["basis"] == "GCV"

@@ -64,7 +64,16 @@ class FactorLibrary:
     sets: list[FactorSet] = field(default_factory=list)
 
     def get(self, factor_id: str) -> dict | None:
+        """Every field of one factor, or None."""
         hits = self.factors[self.factors["id"] == factor_id]
+        return None if hits.empty else hits.iloc[0].to_dict()
+
+    def get_property(self, property_id: str) -> dict | None:
+        """Every field of one fuel property (density, heating value, NCV/GCV ratio), or None."""
+        props = self.properties
+        if not len(props):
+            return None
+        hits = props[props["id"] == property_id]
         return None if hits.empty else hits.iloc[0].to_dict()
 
     def search(self, text: str | None = None, set_name: str | None = None):
@@ -134,6 +143,7 @@ def load_library(
             df["rank"] = 1
             frames.append(df)
         elif kind == "properties":  # several property files add up (fuel, Chinese gases)
+            df["set"] = m["name"]  # so a property id traced from results.csv names its file
             properties = pd.concat([properties, df], ignore_index=True) if len(properties) else df
     for path in user_files:
         df, fset, found = read_user_factors(Path(path))

@@ -8,6 +8,7 @@ in kg CO2e: rounding happens only when a person is shown them.
 from __future__ import annotations
 
 from carbonaudit import __version__
+from carbonaudit.factors.library import GAS_COLUMNS
 from carbonaudit.factors.vocab import ACTIVITIES
 from carbonaudit.findings import count_by_severity
 from carbonaudit.inventory.standards import ghg_protocol, iso14064
@@ -152,7 +153,14 @@ def _factors_used(ok, library) -> list[dict]:
     out = []
     for fid, n in sorted(counts.items()):
         r = f.loc[fid]
-        out.append({"id": fid, "set": r["set"], "edition": r["set_edition"],
-                    "unit": r["unit"], "source": r["source"], "licence": r["licence"],
-                    "status": r["status"], "rows": int(n)})
+        entry = {"id": fid, "set": r["set"], "edition": r["set_edition"],
+                 "unit": r["unit"], "source": r["source"], "licence": r["licence"],
+                 "status": r["status"], "rows": int(n),
+                 # kg of each gas per unit (the gases the factor gives), for the appendix
+                 "values": {g: float(r[g]) for g in GAS_COLUMNS if float(r[g]) != 0.0}}
+        if r["basis"]:
+            entry["basis"] = r["basis"]
+        if r["other_gas"]:
+            entry["other_gas"] = r["other_gas"]
+        out.append(entry)
     return out

@@ -169,6 +169,10 @@ def compute(df, library, gwp, config, tables):
     kidx = np.where(good, key, 0)
     df["_fidx"] = fidx
     df["factor_id_used"] = _categorical(f["id"].to_numpy(), take, good)
+    # the factor's own numbers, per gas and per factor unit, so any row can be recomputed
+    for col in GAS_OUT:
+        df[f"factor_{col}"] = np.where(good, f[col].to_numpy(dtype=float)[take], np.nan)
+    df["input_cell"] = _input_cells(df, tables)
     for col, out in (("set", "factor_set"), ("set_edition", "factor_set_edition"),
                      ("region", "factor_region"), ("unit", "factor_unit"),
                      ("status", "factor_status"), ("other_gas", "other_gas"),
@@ -194,6 +198,23 @@ def compute(df, library, gwp, config, tables):
     df["status"] = pd.Categorical.from_codes(df["rejected"].to_numpy(dtype=np.int8),
                                              ["assessed", "rejected"])
     return df, findings
+
+
+def _input_cells(df, tables):
+    """Each row's quantity cell as the user names it (`Activity!C7`, `fuel.csv!C7`)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(df):
+        return pd.Series([], dtype=object)
+    prefix = np.array([f"{t.sheet}!{t.columns.get('quantity') or 'A'}" for t in tables] or [""],
+                      dtype=object)
+    sheets = pa.array(prefix[df["_t"].to_numpy(dtype=np.int64)], type=pa.large_string())
+    rows = pc.cast(pa.array(df["_row"].to_numpy(dtype=np.int64)), pa.large_string())
+    cells = pc.binary_join_element_wise(sheets, rows, pa.scalar("", pa.large_string()))
+    return pd.Series(cells.to_pandas(), index=df.index)
 
 
 def _categorical(small, idx, good):
