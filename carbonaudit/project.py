@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from carbonaudit.audit.intensity import KEYS as INTENSITY_KEYS
+from carbonaudit.audit.intensity import Denominators, parse_intensity
 from carbonaudit.errors import UsageError
 from carbonaudit.factors.vocab import SECTORS
 from carbonaudit.inventory.standards.registry import GRID_FACTORS, STANDARDS
@@ -30,6 +32,7 @@ GWP_SETS = ("AR4", "AR5", "AR6")
 _SCHEMA: dict[str, tuple[str, ...]] = {
     "organisation": ("name", "consolidation_approach"),
     "period": ("start", "end"),
+    "intensity": INTENSITY_KEYS,  # revenue (with currency), floor area, headcount, t
     "assessment": ("gwp", "factor_sets", "extra_factors", "default_sector", "inputs",
                    "standard", "grid_factor"),
     # intensity denominators for HKEX Part D (report --format hkex)
@@ -54,6 +57,7 @@ class Config:
     path: Path | None = None
     standard: str = "ghg-protocol"
     grid_factor: str = "mee"
+    intensity_basis: Denominators | None = None  # the [intensity] denominators
     intensity: tuple[tuple[str, float, str], ...] = ()  # (name, amount, unit)
 
     @classmethod
@@ -186,6 +190,7 @@ def _build_config(data: dict[str, Any], path: Path) -> Config:
                          default.standard),
         grid_factor=_choice(assessment, "assessment.grid_factor", "grid_factor", GRID_FACTORS,
                             default.grid_factor),
+        intensity_basis=parse_intensity(data.get("intensity")),
         intensity=_intensity(data.get("disclosure", {})),
     )
 

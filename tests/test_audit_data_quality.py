@@ -141,3 +141,16 @@ def test_the_sample_has_no_gaps_and_names_its_summer_generator_peaks():
     peaks = findings(a, "outlier-period")
     assert [f.location.cell for f in peaks] == ["C48", "C56", "C64"]  # June-August diesel
     assert all("stationary_combustion diesel" in f.message for f in peaks)
+
+
+def test_without_a_reporting_period_only_gaps_inside_a_series_count(tmp_path):
+    rows = bills("Office", [1, 2, 3, 5, 6]) + bills("Annex", [9])
+    a = assess([str(workbook(tmp_path / "f.xlsx", rows))], Config())
+    gaps = findings(a, "monthly-gap")
+    assert len(gaps) == 1 and "Office" in gaps[0].message
+    assert "no row for 2025-04 (5 of 6 months from its first to its last" in gaps[0].message
+    # rows with a start date only are events, not billing periods: no gap check
+    events = [("purchased_electricity", "grid", 100.0, "kWh", "Kiosk", dt.datetime(2025, m, 1),
+               "", "HK-HKE", "") for m in (1, 6)]
+    b = assess([str(workbook(tmp_path / "g.xlsx", events))], YEAR)
+    assert findings(b, "monthly-gap") == []

@@ -3,9 +3,10 @@
 A *series* is the rows of one site, activity and item: one meter, account or fuel card in
 the user's terms.  Only assessed rows with a period take part.
 
-* Gaps: a series of bills (median period at most `PERIODIC_DAYS`) of a continuous supply
-  (fuels, purchased energy, water) must cover every calendar month of the reporting period
-  (else of the data's own span); each uncovered month is named.
+* Gaps: a series of bills (rows of at least `MIN_BILL_DAYS` days, median period at most
+  `PERIODIC_DAYS`) of a continuous supply (fuels, purchased energy, water) must cover every
+  calendar month of the reporting period; with no reporting period configured, every month
+  from the series' own first to its last.  Each uncovered month is named.
 * Overlaps: two distinct periods of one series that share days (identical periods are
   parallel meters or accounts and are not overlaps; exact duplicates are reported by the
   row checks already).
@@ -28,6 +29,7 @@ from carbonaudit.findings import Finding, info, warning
 CONTINUOUS = frozenset({"stationary_combustion", "mobile_combustion", "purchased_electricity",
                         "purchased_heat", "purchased_steam", "purchased_cooling", "water"})
 PERIODIC_DAYS = 93  # up to quarterly bills
+MIN_BILL_DAYS = 7  # shorter rows take no part in the gap and overlap checks
 MIN_OUTLIER_PERIODS = 6
 Z_LIMIT = 3.5
 RATIO_LIMIT = 3.0
@@ -64,7 +66,7 @@ def check_series(df, locate, period=None) -> SeriesResult:
         return out
     end = _days(df["period_end"])[pos]
     start = start[pos]
-    end = np.where(end == _NAT, start, end)
+    end = np.where(end != _NAT, end, start)
     act_codes, act_names = _codes(df["activity"])
     series = _combine(_codes(df["site"])[0][pos], act_codes[pos], _codes(df["item"])[0][pos])
     unit = _codes(df["factor_unit"])[0][pos]
@@ -81,6 +83,8 @@ def check_series(df, locate, period=None) -> SeriesResult:
         "first": first_pos,
     }
     per["days"] = np.maximum(per["end"] - per["start"] + 1, 1)
+    # a row of a day or a few (a lone date: a reading or a delivery) is not a billing period
+    per["ended"] = per["days"] >= MIN_BILL_DAYS
     n_series = int(series.max()) + 1
     median_days = _group_median(per["days"].astype(float), per["series"], n_series)
     periodic = median_days <= PERIODIC_DAYS
@@ -207,43 +211,54 @@ def _first_of_series(per, keep):
 def _gaps(per, continuous, df, index, locate, period):
     import numpy as np
 
-    keep = continuous[per["series"]]
+    keep = continuous[per["series"]] & per["ended"]
     if not keep.any():
         return set(), []
     start, end = _months(per["start"][keep]), _months(per["end"][keep])
-    if period and period[0] and period[1]:
+    series, local = np.unique(per["series"][keep], return_inverse=True)
+    configured = bool(period and period[0] and period[1])
+    if configured:  # every series must cover the reporting period
         w = _months(np.array([period[0], period[1]], dtype="datetime64[D]").astype(np.int64))
         m0, m1 = int(w[0]), int(w[1])
-    else:
+        own_lo = np.zeros(len(series), dtype=np.int64)
+        own_hi = np.full(len(series), m1 - m0, dtype=np.int64)
+    else:  # no reporting period: only gaps inside each series' own first..last month
         m0, m1 = int(start.min()), int(end.max())
+        own_lo = np.full(len(series), np.iinfo(np.int64).max, dtype=np.int64)
+        own_hi = np.full(len(series), np.iinfo(np.int64).min, dtype=np.int64)
+        np.minimum.at(own_lo, local, start - m0)
+        np.maximum.at(own_hi, local, end - m0)
     width = m1 - m0 + 1
     if width <= 0 or width > MAX_MONTHS:
         return set(), []
     lo = np.clip(start - m0, 0, width)
     hi = np.clip(end - m0 + 1, 0, width)  # exclusive
     inside = hi > lo
-    series, local = np.unique(per["series"][keep], return_inverse=True)
     diff = np.zeros((len(series), width + 1), dtype=np.int64)
     np.add.at(diff, (local[inside], lo[inside]), 1)
     np.add.at(diff, (local[inside], hi[inside]), -1)
     covered = np.cumsum(diff, axis=1)[:, :width] > 0
+    months_idx = np.arange(width)
+    expected = (months_idx >= own_lo[:, None]) & (months_idx <= own_hi[:, None])
+    missing = expected & ~covered
     first = _first_of_series(per, keep)
     found: list[Finding] = []
     with_gaps = set()
-    for k in np.flatnonzero(~covered.all(axis=1)):
+    span = "months of the reporting period" if configured else "months from its first to its last"
+    for k in np.flatnonzero(missing.any(axis=1)):
         code = int(series[k])
         with_gaps.add(code)
         if len(found) > MAX_LISTED:
             found.append(None)  # counted, not built
             continue
-        months = [_month_name(m0 + int(m)) for m in np.flatnonzero(~covered[k])]
+        months = [_month_name(m0 + int(m)) for m in np.flatnonzero(missing[k])]
         shown = ", ".join(months[:12]) + (f" and {len(months) - 12} more" if len(months) > 12
                                            else "")
         found.append(warning(
             "monthly-gap",
-            f"{_name(df, first[code])} has no row for {shown} ({int(covered[k].sum())} of "
-            f"{width} months of the reporting period covered); add the missing bill or "
-            "reading, or explain the gap.",
+            f"{_name(df, first[code])} has no row for {shown} "
+            f"({int((covered[k] & expected[k]).sum())} of {int(expected[k].sum())} {span} "
+            "covered); add the missing bill or reading, or explain the gap.",
             locate(index[first[code]], "period_start", "quantity")))
     return with_gaps, _capped(found, "monthly-gap", "series with monthly gaps")
 
@@ -251,7 +266,7 @@ def _gaps(per, continuous, df, index, locate, period):
 def _overlaps(per, continuous, df, index, locate):
     import pandas as pd
 
-    keep = continuous[per["series"]]
+    keep = continuous[per["series"]] & per["ended"]
     if not keep.any():
         return set(), []
     periods = pd.DataFrame({"series": per["series"][keep], "start": per["start"][keep],

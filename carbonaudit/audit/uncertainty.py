@@ -26,6 +26,7 @@ from carbonaudit.factors.vocab import ACTIVITIES
 from carbonaudit.findings import Finding, Location, info, warning
 
 DEFAULT_DRAWS = 10_000
+MIN_DRAWS, MAX_DRAWS = 100, 1_000_000
 DEFAULT_SEED = 2006  # the IPCC Guidelines' year; fixed so the same inventory gives the same run
 LIMIT_PCT = 30.0
 # An input is "strongly" asymmetric when one side is at least twice the other and the wider
@@ -57,6 +58,16 @@ def rank(pct: float | None) -> str | None:
     return next((name for name, limit in RANK_BANDS if pct <= limit), "Poor")
 
 
+def uncertainty_part(assessment, draws: int = DEFAULT_DRAWS, progress=None) -> dict:
+    """`{"uncertainty": section}` for an Assessment; its findings join the assessment's own,
+    so the document built next counts them (assess --uncertainty)."""
+    if progress is not None:
+        progress("estimating uncertainty")
+    result = assess_uncertainty(assessment.results, draws=draws)
+    assessment.findings.extend(result.findings)
+    return {"uncertainty": result.section}
+
+
 def assess_uncertainty(results, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
                        monte_carlo: bool = True) -> Uncertainty:
     """Approach 1 and (unless `monte_carlo` is False) Approach 2 for an assessment's rows.
@@ -65,10 +76,11 @@ def assess_uncertainty(results, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAU
     `ad_uncertainty_pct`, `ef_uncertainty_pct` and `data_origin` columns that cannot be read
     are reported by the data-quality checks of assess(); here such rows keep the default.
     """
-    if draws < 100:
+    if not MIN_DRAWS <= draws <= MAX_DRAWS:
         from carbonaudit.errors import UsageError
 
-        raise UsageError(f"--draws {draws} is too few for 2.5/97.5 percentiles; use >= 100")
+        raise UsageError(f"--draws {draws}: use {MIN_DRAWS:,} to {MAX_DRAWS:,} draws (fewer "
+                         "cannot place 2.5/97.5 percentiles; more would not fit in memory)")
     blocks, inputs = _blocks(results)
     sources = _sources(blocks)
     section = {

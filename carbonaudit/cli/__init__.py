@@ -17,6 +17,7 @@ from carbonaudit import __version__
 from carbonaudit.cli.assess import assess
 from carbonaudit.cli.cbam import cbam_app
 from carbonaudit.cli.common import GuardedGroup
+from carbonaudit.cli.compare import compare
 from carbonaudit.cli.factors import factors_app
 from carbonaudit.cli.pact import pact_app
 from carbonaudit.cli.report import report
@@ -52,6 +53,7 @@ def main(
 
 
 app.command()(assess)
+app.command()(compare)
 app.command()(validate)
 app.add_typer(factors_app, name="factors")
 app.add_typer(template_app, name="template")

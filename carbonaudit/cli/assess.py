@@ -50,6 +50,11 @@ def assess(
     grid_factor: Annotated[str | None, typer.Option(
         "--grid-factor", help="GB/T 32150 electricity factor: mee (MEE/NBS factor of the "
         "year and province) or ets (national enterprise-reporting factor).")] = None,
+    uncertainty: Annotated[bool, typer.Option(
+        "--uncertainty", help="Also estimate uncertainty per scope and total: IPCC Approach 1 "
+        "(Table 3.2) and a seeded Monte Carlo (Approach 2), into inventory.json.")] = False,
+    draws: Annotated[int, typer.Option(
+        "--draws", help="Monte Carlo draws for --uncertainty.")] = 10_000,
 ) -> None:
     """Compute a GHG inventory from activity spreadsheets.
 
@@ -58,6 +63,8 @@ def assess(
 
     Example: [bold]carbonaudit assess activity.xlsx --config carbonaudit.toml --out out[/]
     """
+    from carbonaudit.audit.uncertainty import uncertainty_part
+    from carbonaudit.cli.analytics_tables import uncertainty_tables
     from carbonaudit.console import (
         emit_json,
         findings_table,
@@ -86,7 +93,8 @@ def assess(
                              encoding=encoding, factor_files=tuple(factors or ()))
         with progress(not json_out and is_large(paths)) as step:
             result = run(paths, cfg, opts, progress=step)
-            doc = build_document(result)
+            extra = uncertainty_part(result, draws, step) if uncertainty else {}
+            doc = {**build_document(result), **extra}
             problems = validate_document(doc, "inventory")
             if problems:  # our own bug: say so rather than write a bad document
                 raise CarbonAuditError("internal error: the inventory document does not match "
@@ -102,6 +110,8 @@ def assess(
                    "outputs": {k: str(v) for k, v in written.items()}})
     else:
         show(*inventory_summary(doc))
+        if "uncertainty" in doc:
+            show(*uncertainty_tables(doc["uncertainty"]))
         important = [f for f in sorted(result.findings, key=_severity_rank)
                      if str(f.severity) != "info"]
         if important:

@@ -8,6 +8,7 @@ in kg CO2e: rounding happens only when a person is shown them.
 from __future__ import annotations
 
 from carbonaudit import __version__
+from carbonaudit.audit.document_parts import document_parts
 from carbonaudit.factors.library import GAS_COLUMNS
 from carbonaudit.factors.vocab import ACTIVITIES
 from carbonaudit.findings import count_by_severity
@@ -66,6 +67,7 @@ def build_document(a) -> dict:
         "top_sources": _top_sources(ok),
         "factors_used": _factors_used(ok, a.library),
     }
+    doc.update(document_parts(a, doc))  # data quality, gases by scope, intensity (audit/)
     if getattr(cfg, "intensity", ()):  # HKEX Part D intensity denominators from the config
         doc["intensity_denominators"] = [{"name": n, "amount": v, "unit": u}
                                          for n, v, u in cfg.intensity]
