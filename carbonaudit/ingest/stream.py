@@ -161,19 +161,24 @@ def _csv_stream(path: Path, shown: str, encoding: str | None):
     layout = header_layout(header.cells)
     stream.findings = layout_findings(layout, header, header.cells, loc)
     stream.header_text = (header_only(sheet, header), loc(f"A{header.index + 1}"))
-    width = max(len(header.cells), 1)
+    # as csv_text.read_csv: as wide as the widest record of the head below the header
+    width = max([len(header.cells), *map(len, rows[header.index + 1:]), 1])
     skip_lines = line_ends[header.index]
+    # Arrow reads blocks of bytes: size them to hold about one batch of rows
+    row_bytes = max(len(head.encode(used if used != "utf-8-sig" else "utf-8",
+                                    errors="replace")) / max(len(rows), 1), 16.0)
 
     def parts(batch_rows: int):
+        block = int(min(max(row_bytes * batch_rows, 1 << 20), 256 << 20))
         yield from _arrow_parts(path, used, delimiter, skip_lines, width, quoted, batch_rows,
-                                source, sheet, header, layout, loc)
+                                source, sheet, header, layout, loc, block)
 
     stream._iter = parts
     return stream, []
 
 
 def _arrow_parts(path, encoding, delimiter, skip_lines, width, quoted, batch_rows, source,
-                 sheet, header, layout, loc):
+                 sheet, header, layout, loc, block):
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
@@ -185,7 +190,7 @@ def _arrow_parts(path, encoding, delimiter, skip_lines, width, quoted, batch_row
         reader = pa_csv.open_csv(
             path,
             read_options=pa_csv.ReadOptions(
-                skip_rows=skip_lines, column_names=names, block_size=8 << 20,
+                skip_rows=skip_lines, column_names=names, block_size=block,
                 encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter,
                                               newlines_in_values=quoted,

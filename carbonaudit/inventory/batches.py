@@ -15,6 +15,7 @@ engine (distributed.py) runs it unchanged on workers.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 
 from carbonaudit.findings import Finding
@@ -28,7 +29,7 @@ from carbonaudit.inventory.merge import (
 )
 from carbonaudit.inventory.summary import Summary
 
-DEFAULT_BATCH_ROWS = 200_000
+DEFAULT_BATCH_ROWS = 100_000
 # Columns the series checks (audit.series_checks) read, kept for every dated assessed row.
 SERIES_COLUMNS = ("_file", "_sheet", "_row", "status", "site", "activity", "item",
                   "factor_unit", "period_start", "period_end", "converted_quantity",
@@ -222,6 +223,10 @@ def _run(paths, config, options, batch_rows, progress, sink, whole) -> BatchedAs
                 import dataclasses
 
                 head = dataclasses.replace(table, df=table.df.iloc[:0])
+            del out, table
+            # paused_gc holds the collector for speed; the frames of a batch hold reference
+            # cycles (pandas' block references), freed here so memory stays one batch
+            gc.collect(1)
         heads.append(head)
         state.findings.extend(stream.findings)
         state.findings.extend(stream.finish_findings())
@@ -259,10 +264,10 @@ def _series_checks(state: RunState, heads, config):
     flags = np.asarray(checked.flags, dtype=np.int64)
     lookup: dict = {}
     if len(series) and flags.any():
-        key = _period_keys(series)
-        for k, f in zip(key, flags.tolist(), strict=True):
-            if f:
-                lookup[k] = lookup.get(k, 0) | f
+        hit = flags != 0  # tuples only for the flagged rows
+        key = _period_keys(series.loc[hit])
+        for k, f in zip(key, flags[hit].tolist(), strict=True):
+            lookup[k] = lookup.get(k, 0) | f
     del tables
 
     def of(frame):

@@ -184,18 +184,24 @@ def _key_values(frame, keys, firsts) -> list[tuple]:
     columns = []
     sub = frame.iloc[firsts]
     for col in keys:
+        s = sub[col] if col != "_evidenced" else None
         if col == "_evidenced":
-            columns.append([bool(v) for v in _evidenced(sub)])
+            columns.append(_evidenced(sub).tolist())
         elif col in _INT_KEYS:
-            vals = sub[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-            columns.append([None if v != v else int(v) for v in vals])
+            vals = s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+            columns.append([None if v != v else int(v) for v in vals.tolist()])
         elif col in _DATE_KEYS:
-            vals = sub[col].to_numpy(dtype="datetime64[ns]").view(np.int64)
-            columns.append([None if v == np.iinfo(np.int64).min else int(v) for v in vals])
+            vals = s.to_numpy(dtype="datetime64[ns]").view(np.int64).tolist()
+            nat = np.iinfo(np.int64).min
+            columns.append([None if v == nat else v for v in vals])
+        elif isinstance(s.dtype, pd.CategoricalDtype):
+            cats = np.array(["" if c is None else str(c) for c in s.cat.categories] + [""],
+                            dtype=object)
+            columns.append(cats[s.cat.codes.to_numpy()].tolist())
         else:
-            vals = sub[col].astype(object).to_numpy()
+            vals = s.astype(object).to_numpy()
             columns.append(["" if v is None or (isinstance(v, float) and v != v)
-                            or v is pd.NA else str(v) for v in vals])
+                            or v is pd.NA else str(v) for v in vals.tolist()])
     return list(zip(*columns, strict=True)) if columns else []
 
 
