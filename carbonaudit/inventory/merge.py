@@ -39,10 +39,13 @@ class GroupedNotes:
         else:
             base, rows = f.message, np.array([_row_of(f.location)], dtype=np.int64)
         loc = f.location
-        key = (str(f.severity), f.code, base, loc.file, loc.sheet)
+        self.add_rows((str(f.severity), f.code, base, loc.file, loc.sheet), loc, rows)
+
+    def add_rows(self, key: tuple, loc: Location, rows) -> None:
+        """Add rows to the note `key` (severity, code, message, file, sheet)."""
         entry = self.notes.setdefault(key, [loc, []])
-        if sort_key(Finding(f.code, f.severity, "", loc)) < sort_key(
-                Finding(f.code, f.severity, "", entry[0])):
+        if sort_key(Finding(key[1], key[0], "", loc)) < sort_key(
+                Finding(key[1], key[0], "", entry[0])):
             entry[0] = loc
         entry[1].append(np.asarray(rows, dtype=np.int64))
 
@@ -59,7 +62,10 @@ class CountedNotes:
 
     def add(self, f: Finding) -> None:
         m = _COUNT.search(f.message)
-        n = int(m[1]) if m else 1
+        self.add_counted(f, int(m[1]) if m else 1)
+
+    def add_counted(self, f: Finding, n: int) -> None:
+        """Add a note standing for n rows (the earliest finding of a kind is kept)."""
         base = _COUNT.sub("", f.message, count=1)
         key = (str(f.severity), f.code, base, f.location.file, f.location.sheet)
         entry = self.notes.get(key)

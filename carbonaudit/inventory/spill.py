@@ -66,6 +66,7 @@ class ResultSink:
 
         marks = CodeMarks(findings)
         writer = None
+        rows = 0
         try:
             for table in self.tables():
                 codes = marks.codes(table)
@@ -74,12 +75,13 @@ class ResultSink:
                 if writer is None:
                     writer = _writer(path, table.schema, fmt)
                 writer.write_table(table)
+                rows += table.num_rows
             if writer is None:
                 writer = _writer(path, self.schema or _empty_schema(), fmt)
         finally:
             if writer is not None:
                 writer.close()
-        return self.rows
+        return rows
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
