@@ -48,8 +48,17 @@ def test_sample_see_matches_hand_arithmetic(tmp_path):
     assert bolts["see_direct"] == pytest.approx(FASTENER_SEE_DIRECT, rel=1e-9)
     assert bolts["see_indirect"] == pytest.approx(FASTENER_SEE_INDIRECT, rel=1e-9)
     # Iron and steel products are Annex II goods: only direct emissions count from 2026.
+    # One meaning per name: see_total is direct + indirect (2.98 t/t, as the template shows),
+    # the counted amount is see_counted (2.39 t/t) with its rule.
     assert bolts["indirect_counted"] is False
-    assert bolts["see_total"] == pytest.approx(FASTENER_SEE_DIRECT, rel=1e-9)
+    assert bolts["see_total"] == pytest.approx(FASTENER_SEE_DIRECT + FASTENER_SEE_INDIRECT,
+                                               rel=1e-9)
+    assert bolts["see_counted"] == pytest.approx(FASTENER_SEE_DIRECT, rel=1e-9)
+    assert "direct only" in bolts["see_counted_rule"] and "Annex II" in bolts[
+        "see_counted_rule"]
+    assert profiles["see_total"] == pytest.approx(PROFILE_SEE_DIRECT + PROFILE_SEE_INDIRECT,
+                                                  rel=1e-9)
+    assert profiles["see_counted"] == pytest.approx(PROFILE_SEE_DIRECT, rel=1e-9)
     assert profiles["see_direct"] == pytest.approx(PROFILE_SEE_DIRECT, rel=1e-9)
     assert profiles["see_indirect"] == pytest.approx(PROFILE_SEE_INDIRECT, rel=1e-9)
     assert profiles["share_default_pct"] == pytest.approx(PROFILE_DEFAULT_SHARE, rel=1e-9)
@@ -61,6 +70,8 @@ def test_transitional_counts_indirect(tmp_path):
     assert profiles["indirect_counted"] is True
     assert profiles["see_total"] == pytest.approx(PROFILE_SEE_DIRECT + PROFILE_SEE_INDIRECT,
                                                   rel=1e-9)
+    assert profiles["see_counted"] == pytest.approx(profiles["see_total"], rel=1e-12)
+    assert profiles["see_counted_rule"].startswith("transitional period: direct + indirect")
 
 
 def test_workbook_agrees_with_json_and_runs_are_identical(tmp_path):
@@ -78,6 +89,9 @@ def test_workbook_agrees_with_json_and_runs_are_identical(tmp_path):
         # xlsxwriter stores 16 significant digits; JSON keeps the full double.
         assert cells["SEE direct (tCO2e/t)"] == pytest.approx(product["see_direct"], rel=1e-15)
         assert cells["SEE total (tCO2e/t)"] == pytest.approx(product["see_total"], rel=1e-15)
+        assert cells["SEE counted (tCO2e/t)"] == pytest.approx(product["see_counted"],
+                                                               rel=1e-15)
+        assert cells["SEE counted: rule"] == product["see_counted_rule"]
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     _assess(tmp_path)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
@@ -103,7 +117,7 @@ def test_preshipment_passes_our_output_and_fails_a_tampered_copy(tmp_path):
     assert verdict["files"][0]["sha256"] == hashlib.sha256(good.read_bytes()).hexdigest()
 
     doc = json.loads(good.read_text("utf-8"))
-    doc["products"][0]["see_total"] += 0.5          # no longer direct + indirect counted
+    doc["products"][0]["see_total"] += 0.5          # no longer direct + indirect
     doc["products"][1]["cn_code"] = "76042900"      # not an eight-digit Annex I code
     doc["installation"]["unlocode"] = "DONGGUAN"
     bad = tmp_path / "bad.json"
@@ -129,8 +143,9 @@ def test_workbook_and_json_give_the_same_findings(tmp_path):
                                   "--json"])
         assert res.exit_code == 0, res.output
         codes[name] = sorted(f["code"] for f in json.loads(res.stdout)["findings"])
+    # The sample names no verifier: a warning in the definitive period (Art. 8).
     assert codes["communication.xlsx"] == codes["cbam-communication.json"] == [
-        "cbam-comm-defaults-used"]
+        "cbam-comm-defaults-used", "cbam-comm-verifier-missing"]
 
 
 def test_schema_failure_is_reported_with_pointer(tmp_path):

@@ -97,9 +97,11 @@ def test_product_values_follow_the_rules():
     see_indirect = 600 * 0.8 / 1000 + 1.03 * 0.5 * 0.8
     assert product["see_direct"] == pytest.approx(see_direct)
     assert product["see_indirect"] == pytest.approx(see_indirect)
-    # Iron or steel products are Annex II: the definitive total is the direct part only.
+    # Iron or steel products are Annex II: the definitive period counts the direct part
+    # only (see_counted); see_total is direct + indirect as the template defines it.
     assert product["indirect_counted"] is False
-    assert product["see_total"] == pytest.approx(see_direct)
+    assert product["see_total"] == pytest.approx(see_direct + see_indirect)
+    assert product["see_counted"] == pytest.approx(see_direct)
     assert product["carbon_price"]["effective_per_t"] == pytest.approx(80.0 - 20.0)
     assert product["qualifying"] == {"% Mn": 0.8}
     assert product["embedded_electricity_mwh_per_t"] == pytest.approx(0.6 + 1.03 * 0.5)
@@ -119,6 +121,7 @@ def test_transitional_document_counts_indirect():
     product = doc["products"][0]
     assert product["indirect_counted"] is True
     assert product["see_total"] == pytest.approx(product["see_direct"] + product["see_indirect"])
+    assert product["see_counted"] == pytest.approx(product["see_total"])
 
 
 @pytest.mark.parametrize("breaker", [

@@ -86,10 +86,13 @@ def test_definitive_vs_transitional_totals():
     assert d.indirect_counted is False
     assert d.see_indirect == pytest.approx(P3_IND)  # still reported for information
     assert d.see_indirect_counted == pytest.approx(P3_COUNTED)
-    assert d.see_total == pytest.approx(P3_DIR + P3_COUNTED)
+    assert d.see_counted == pytest.approx(P3_DIR + P3_COUNTED)
+    assert d.see_total == pytest.approx(P3_DIR + P3_IND)      # direct + indirect, always
+    assert "precursors outside Annex II" in d.see_counted_rule
     # Transitional: indirect emissions count for every good except electricity.
     assert t.indirect_counted is True
     assert t.see_total == pytest.approx(P3_DIR + P3_IND)
+    assert t.see_counted == pytest.approx(P3_DIR + P3_IND)
 
 
 def test_cement_counts_indirect_in_definitive_period():
@@ -112,6 +115,8 @@ def test_cement_counts_indirect_in_definitive_period():
     assert product.see_direct == pytest.approx(0.69)
     assert product.see_indirect == pytest.approx(see_ind)
     assert product.see_total == pytest.approx(see_dir + see_ind)
+    assert product.see_counted == pytest.approx(see_dir + see_ind)
+    assert product.see_counted_rule.startswith("definitive period: direct + indirect")
     assert not [f for f in r.findings if f.severity == "error"]
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from carbonaudit.cbam import reference
 from carbonaudit.cbam.model import ELECTRICITY_EF_SOURCES
+from carbonaudit.cbam.regime_checks import check_regime
 from carbonaudit.findings import Finding, Location, error, info, warning
 
 # Rounding the importer's systems apply to SEE (t CO2e/t to 6 decimals, or the template's
@@ -42,10 +43,17 @@ def check_document(doc: dict, *, file: str | None = None,
     """Every pre-shipment rule that can be judged from the document alone."""
     ctx = _Ctx(file, where)
     regime = (doc.get("period") or {}).get("regime", "definitive")
+    legacy = doc.get("schema_version") == "1.0"
+    if legacy:
+        ctx.add(info, "cbam-comm-schema-1", "a schema 1.0 document: its see_total is the "
+                "amount the regime counts (schema 2.0 calls that see_counted and keeps "
+                "see_total = direct + indirect, as the Regulation and the template do)",
+                "/schema_version")
     _check_period(ctx, doc.get("period") or {})
+    check_regime(ctx, doc, _date((doc.get("period") or {}).get("start")))
     _check_installation(ctx, doc.get("installation") or {})
     for i, product in enumerate(doc.get("products") or []):
-        _check_product(ctx, product, f"/products/{i}", regime)
+        _check_product(ctx, product, f"/products/{i}", regime, legacy)
     for i, prec in enumerate(doc.get("precursors") or []):
         _check_precursor(ctx, prec, f"/precursors/{i}")
     for i, proc in enumerate(doc.get("processes") or []):
@@ -101,7 +109,7 @@ def _check_installation(ctx: _Ctx, inst: dict) -> None:
                 f"installation's country {country}", "/installation/unlocode")
 
 
-def _check_product(ctx: _Ctx, p: dict, ptr: str, regime: str) -> None:
+def _check_product(ctx: _Ctx, p: dict, ptr: str, regime: str, legacy: bool = False) -> None:
     cn = reference.normalise_cn(p.get("cn_code"))
     known = reference.cn_codes().get(cn or "")
     if known is None:
@@ -110,7 +118,7 @@ def _check_product(ctx: _Ctx, p: dict, ptr: str, regime: str) -> None:
     elif p.get("good") and reference.fold(known.category) != reference.fold(p["good"]):
         ctx.add(error, "cbam-comm-cn-category", f"CN code {cn} belongs to "
                 f"{known.category!r}, not to {p['good']!r}", f"{ptr}/cn_code")
-    _check_see(ctx, p, ptr, regime, known)
+    _check_see(ctx, p, ptr, regime, known, legacy)
     _check_unit(ctx, p, ptr, known)
     share = p.get("share_default_pct")
     if share is not None and not 0 <= share <= 100:
@@ -120,15 +128,17 @@ def _check_product(ctx: _Ctx, p: dict, ptr: str, regime: str) -> None:
     _check_carbon_price(ctx, p.get("carbon_price") or {}, f"{ptr}/carbon_price")
 
 
-def _check_see(ctx: _Ctx, p: dict, ptr: str, regime: str, known) -> None:
+def _check_see(ctx: _Ctx, p: dict, ptr: str, regime: str, known, legacy: bool) -> None:
     direct, indirect, total = p.get("see_direct"), p.get("see_indirect"), p.get("see_total")
-    for key, value in (("see_direct", direct), ("see_total", total)):
+    keys = ("see_direct", "see_total") if legacy else ("see_direct", "see_total", "see_counted")
+    for key in keys:
+        value = p.get(key)
         if value is None:
             ctx.add(error, "cbam-comm-see-missing", f"{key} is missing", f"{ptr}/{key}")
         elif value < 0:
             ctx.add(error, "cbam-comm-see-negative", f"{key} {value} is negative",
                     f"{ptr}/{key}")
-    if direct is None or total is None:
+    if direct is None:
         return
     counted = p.get("indirect_counted")
     if "see_indirect_counted" in p:  # a chain can carry non-Annex-II precursors' indirect part
@@ -137,15 +147,30 @@ def _check_see(ctx: _Ctx, p: dict, ptr: str, regime: str, known) -> None:
     else:
         expected = direct + (indirect or 0.0) if counted else direct
         how = "direct + indirect" if counted else "direct (indirect not counted)"
-    if abs(total - expected) > SEE_TOLERANCE * max(1.0, abs(expected)):
-        ctx.add(error, "cbam-comm-see-sum", f"SEE total {total:g} is not {how} = "
-                f"{expected:g}", f"{ptr}/see_total")
+    if legacy:
+        _check_sum(ctx, total, expected, f"SEE total {total!r} is not {how}", "cbam-comm-see-sum",
+                   f"{ptr}/see_total")
+    else:
+        _check_sum(ctx, total, None if indirect is None else direct + indirect,
+                   f"SEE total {total!r} is not direct + indirect", "cbam-comm-see-sum",
+                   f"{ptr}/see_total")
+        _check_sum(ctx, p.get("see_counted"), expected, f"SEE counted "
+                   f"{p.get('see_counted')!r} is not {how}", "cbam-comm-see-counted-sum",
+                   f"{ptr}/see_counted")
     if regime == "definitive" and counted and known is not None:
         good = reference.find_good(known.category)
         if good is not None and not good.indirect_counted_definitive:
             ctx.add(error, "cbam-comm-indirect-not-counted", f"{known.category} is an Annex II "
                     "good: in the definitive period only direct emissions count (Art. 7(1) of "
                     "Reg. 2023/956)", f"{ptr}/indirect_counted")
+
+
+def _check_sum(ctx: _Ctx, value: float | None, expected: float | None, what: str, code: str,
+               pointer: str) -> None:
+    if value is None or expected is None:
+        return
+    if abs(value - expected) > SEE_TOLERANCE * max(1.0, abs(expected)):
+        ctx.add(error, code, f"{what} = {expected:g}", pointer)
 
 
 def _check_unit(ctx: _Ctx, p: dict, ptr: str, known) -> None:

@@ -33,7 +33,9 @@ PRODUCT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("SEE direct (tCO2e/t)", "see_direct", "number"),
     ("SEE indirect (tCO2e/t)", "see_indirect", "number"),
     ("SEE indirect counted (tCO2e/t)", "see_indirect_counted", "number"),
-    ("SEE total (tCO2e/t)", "see_total", "number"),
+    ("SEE total (tCO2e/t)", "see_total", "number"),              # direct + indirect
+    ("SEE counted (tCO2e/t)", "see_counted", "number"),          # what the regime counts
+    ("SEE counted: rule", "see_counted_rule", "text"),
     ("Unit", "unit", "text"),
     ("Indirect emissions counted", "indirect_counted", "bool"),
     ("Share of emissions from default values (%)", "share_default_pct", "number"),
@@ -51,6 +53,14 @@ PRODUCT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Effective carbon price per t product", "carbon_price.effective_per_t", "number"),
 )
 
+LEGACY_ABSENT = ("SEE counted (tCO2e/t)", "SEE counted: rule")
+HEADER_NOTES = {
+    "SEE total (tCO2e/t)": "SEE direct + SEE indirect, as the Regulation and the Commission "
+                           "template define the total.",
+    "SEE counted (tCO2e/t)": "What the period counts for certificates: SEE direct + the "
+                             "indirect part counted (next column: the rule).",
+}
+
 INSTALLATION_FIELDS: tuple[tuple[str, str], ...] = (
     ("Installation name (English)", "name"), ("Installation name (local)", "name_local"),
     ("Street and number", "street"), ("Economic activity", "economic_activity"),
@@ -58,6 +68,13 @@ INSTALLATION_FIELDS: tuple[tuple[str, str], ...] = (
     ("UNLOCODE", "unlocode"), ("Latitude", "latitude"), ("Longitude", "longitude"),
     ("Authorised representative", "representative"), ("Email", "email"),
     ("Telephone", "phone"),
+)
+# The verifier section (A_InstData 3): pairs under the installation's, keys of "verifier".
+VERIFIER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Verifier", "name"), ("Verifier country", "country"),
+    ("Verifier accreditation member state", "accreditation_state"),
+    ("Verifier accreditation body", "accreditation_body"),
+    ("Verifier registration number", "registration_number"),
 )
 PERIOD_FIELDS: tuple[tuple[str, str], ...] = (
     ("Regime", "regime"), ("Year", "year"), ("Reporting period start", "start"),
@@ -120,6 +137,8 @@ def _formats(wb) -> dict:
 def _write_products(ws, doc: dict, fmt: dict) -> None:
     for c, (header, _, _) in enumerate(PRODUCT_COLUMNS):
         ws.write_string(0, c, header, fmt["head"])
+        if header in HEADER_NOTES:
+            ws.write_comment(0, c, HEADER_NOTES[header], {"x_scale": 2})
     for r, product in enumerate(doc["products"], start=1):
         for c, (_, key, kind) in enumerate(PRODUCT_COLUMNS):
             _write_value(ws, r, c, _get(product, key), kind, fmt)
@@ -155,6 +174,10 @@ def _write_installation(ws, doc: dict, fmt: dict) -> None:
     row += 1
     for label, key in INSTALLATION_FIELDS:
         _pair(ws, row, label, doc["installation"].get(key), fmt)
+        row += 1
+    verifier = doc["installation"].get("verifier") or {}
+    for label, key in VERIFIER_FIELDS:
+        _pair(ws, row, label, verifier.get(key), fmt)
         row += 1
     row += 1
     ws.write_string(row, 0, "Goods produced and routes", fmt["bold"])
@@ -235,7 +258,11 @@ def read_communication_workbook(path: Path) -> tuple[dict, list[Finding]]:
     rows = wb.get_sheet_by_name(PRODUCT_SHEET).to_python()
     header = [str(h).strip() for h in (rows[0] if rows else [])]
     columns = {h: i for i, h in enumerate(header)}
-    missing = [h for h, _, _ in PRODUCT_COLUMNS if h not in columns]
+    # A workbook written before schema 2.0 has no 'SEE counted' columns; its SEE total is
+    # then the counted amount, and it is checked as such.
+    legacy = not any(h in columns for h in LEGACY_ABSENT)
+    missing = [h for h, _, _ in PRODUCT_COLUMNS
+               if h not in columns and not (legacy and h in LEGACY_ABSENT)]
     for h in missing:
         findings.append(error("cbam-comm-column-missing", f"column {h!r} is missing",
                               Location(str(path), PRODUCT_SHEET, "1")))
@@ -247,6 +274,8 @@ def read_communication_workbook(path: Path) -> tuple[dict, list[Finding]]:
         products.append(product)
     inst, period = _read_pairs(wb.get_sheet_by_name(INSTALLATION_SHEET).to_python())
     partial = {"installation": inst, "period": period, "products": products, "_where": where}
+    if legacy:
+        partial["schema_version"] = "1.0"
     justification = _read_default_justification(
         wb.get_sheet_by_name(METHODOLOGY_SHEET).to_python(), path, where)
     if justification:
@@ -310,6 +339,7 @@ def _cell_value(value, kind: str, loc: Location, header: str, findings: list[Fin
 def _read_pairs(rows: list[list]) -> tuple[dict, dict]:
     labels = {label: key for label, key in INSTALLATION_FIELDS}
     period_labels = {label: key for label, key in PERIOD_FIELDS}
+    verifier_labels = {label: key for label, key in VERIFIER_FIELDS}
     inst: dict = {}
     period: dict = {}
     for row in rows:
@@ -320,4 +350,6 @@ def _read_pairs(rows: list[list]) -> tuple[dict, dict]:
             inst[labels[row[0]]] = value
         elif row[0] in period_labels:
             period[period_labels[row[0]]] = value
+        elif row[0] in verifier_labels:
+            inst.setdefault("verifier", {})[verifier_labels[row[0]]] = value
     return inst, period

@@ -17,7 +17,9 @@ from carbonaudit.cbam.results import CbamResult, PrecursorResult, ProcessResult,
 from carbonaudit.findings import count_by_severity
 
 DOCUMENT_TYPE = "cbam-communication"
-SCHEMA_VERSION = "1.0"
+# 2.0: see_total is direct + indirect (in 1.0 it was the counted amount); the counted amount
+# is see_counted, with see_counted_rule.
+SCHEMA_VERSION = "2.0"
 
 
 def build_document(result: CbamResult, inst: Installation, *, tool_version: str) -> dict:
@@ -141,6 +143,7 @@ def _process(p: ProcessResult) -> dict:
         "se_direct": _f(p.se_direct), "se_indirect": _f(p.se_indirect),
         "see_direct": _f(p.see_direct), "see_indirect": _f(p.see_indirect),
         "see_indirect_counted": _f(p.see_indirect_counted), "see_total": _f(p.see_total),
+        "see_counted": _f(p.see_counted), "see_counted_rule": p.see_counted_rule,
         "embedded_electricity_mwh_per_t": _f(p.embedded_electricity_mwh_per_t),
         "share_default_pct": _f(p.share_default_pct),
         "indirect_counted": p.indirect_counted,
@@ -168,6 +171,7 @@ def _product(r: ProductResult, p: Product) -> dict:
         "process": r.process, "good": r.good, "cn_code": r.cn_code, "cn_name": r.cn_name,
         "name": r.name, "see_direct": _f(r.see_direct), "see_indirect": _f(r.see_indirect),
         "see_indirect_counted": _f(r.see_indirect_counted), "see_total": _f(r.see_total),
+        "see_counted": _f(r.see_counted), "see_counted_rule": r.see_counted_rule,
         "unit": r.unit, "indirect_counted": r.indirect_counted,
         "share_default_pct": _f(r.share_default_pct),
         "electricity_ef_source": r.electricity_ef_source,

@@ -97,7 +97,9 @@ class ProcessResult:
     see_direct: float | None = None
     see_indirect: float | None = None
     see_indirect_counted: float | None = None  # the part of see_indirect the regime counts
-    see_total: float | None = None
+    see_total: float | None = None             # direct + indirect, as the template shows it
+    see_counted: float | None = None           # direct + indirect counted: the regime's amount
+    see_counted_rule: str = ""                 # the rule that sets see_counted
     embedded_electricity_mwh_per_t: float | None = None
     share_default_pct: float | None = None
     precursors: list[PrecursorUse] = field(default_factory=list)
@@ -138,7 +140,9 @@ class ProductResult:
     see_direct: float | None
     see_indirect: float | None
     see_indirect_counted: float | None
-    see_total: float | None
+    see_total: float | None          # direct + indirect
+    see_counted: float | None        # what the regime counts (certificate basis)
+    see_counted_rule: str
     unit: str
     indirect_counted: bool
     share_default_pct: float | None

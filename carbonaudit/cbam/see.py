@@ -40,6 +40,23 @@ def indirect_counted(good: reference.Good | None, regime: str) -> bool:
     return good.indirect_counted_definitive
 
 
+def counted_rule(good: reference.Good | None, regime: str, counted: float) -> str:
+    """The rule behind `see_counted`, in words a reader of the communication can check."""
+    if regime == TRANSITIONAL:
+        if good is not None and good.sector == "electricity":
+            return "transitional period: direct only (electricity)"
+        return "transitional period: direct + indirect (IR (EU) 2023/1773)"
+    name = good.category if good else "this good"
+    if good is not None and good.indirect_counted_definitive:
+        return (f"definitive period: direct + indirect ({name} is not in Annex II of Reg. (EU) "
+                "2023/956, Art. 7(1))")
+    rule = f"definitive period: direct only ({name} is in Annex II of Reg. (EU) 2023/956)"
+    if counted > 1e-12:
+        rule += (", plus the indirect emissions of its precursors outside Annex II (IR (EU) "
+                 "2025/2547 Annex I 3.1)")
+    return rule
+
+
 def _v(value: float | None) -> float:
     return float(value) if is_number(value) else 0.0
 
@@ -380,7 +397,12 @@ def _fill(graph: Graph, procs: list[ProcessResult], pres: list[PrecursorResult],
             r.see_direct = see["direct"][i]
             r.see_indirect = see["indirect"][i]
             r.see_indirect_counted = see["counted"][i]
-            r.see_total = r.see_direct + r.see_indirect_counted
+            # One meaning per name: the total is direct + indirect (the Regulation's and the
+            # template's); what the regime counts is its own field, with its rule.
+            r.see_total = r.see_direct + r.see_indirect
+            r.see_counted = r.see_direct + r.see_indirect_counted
+            r.see_counted_rule = counted_rule(reference.find_good(r.good), regime,
+                                              r.see_indirect_counted)
             r.embedded_electricity_mwh_per_t = see["electricity"][i]
             default = see["default_direct"][i]
             # As the template (Summary_Processes H164): share of SEE (direct) that comes

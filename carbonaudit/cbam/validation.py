@@ -4,8 +4,10 @@ Accepts our communication JSON, our communication workbook, our installation wor
 filled official Commission template.  A JSON or communication workbook is checked as it
 stands (schema, Annex I, countries, sums, units, EF sources, shares, justification); an
 installation file is computed first and, for an official template, every value the template
-states is compared with our recomputation.  `preshipment_verdict` turns the findings into the
-pass/fail summary of `--profile pre-shipment`.
+states is compared with our recomputation.  Given a filled official template and a
+communication JSON together, their products' SEE are compared too (`cross_check`).
+`preshipment_verdict` turns the findings into the pass/fail summary of
+`--profile pre-shipment`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ import hashlib
 import json
 from pathlib import Path
 
-from carbonaudit.findings import Finding, Location, ValidationReport, error, has_errors, sort_key
+from carbonaudit.findings import (
+    Finding,
+    Location,
+    ValidationReport,
+    error,
+    has_errors,
+    info,
+    sort_key,
+)
 from carbonaudit.jsonio import loads
 
 OFFICIAL_SHEETS = {"A_InstData", "B_EmInst", "D_Processes"}
@@ -42,6 +52,7 @@ class CbamKind:
             findings.extend(found)
             products += n
             inputs.append({"path": str(path), "sha256": sha256_of(Path(path))})
+        findings.extend(cross_check([Path(p) for p in paths]))
         return ValidationReport(self.name, findings, {"products": products}, inputs)
 
 
@@ -141,3 +152,72 @@ def preshipment_verdict(report: ValidationReport) -> dict:
             "fix_list": [{"where": str(f.location), "severity": str(f.severity),
                           "code": f.code, "message": f.message} for f in fixes],
             "files": report.inputs}
+
+
+def cross_check(paths: list[Path]) -> list[Finding]:
+    """Each official template's products against each communication JSON's: the SEE direct,
+    indirect and total the template shows (its own formulas, as last recalculated) must be
+    the document's.  Both files describe one shipment, so a difference is an error."""
+    officials = [p for p in paths if p.suffix.lower() in {".xlsx", ".xlsm"}
+                 and _workbook_kind(p) == "official"]
+    documents = [p for p in paths if p.suffix.lower() == ".json"
+                 and _json_type(p) == "cbam-communication"]
+    found: list[Finding] = []
+    for official in officials:
+        for document in documents:
+            found.extend(_compare_files(official, document))
+    return found
+
+
+def _compare_files(official: Path, document: Path) -> list[Finding]:
+    from carbonaudit.cbam.official import read_official
+    from carbonaudit.errors import CarbonAuditError
+
+    try:
+        inst, _ = read_official(official)
+        doc = loads(document.read_bytes())
+    except (CarbonAuditError, OSError, json.JSONDecodeError):
+        return []   # the file's own validation reports why it cannot be read
+    where = Location(str(official))
+    if not inst.stated:
+        return [info("cbam-cross-not-recalculated", f"{official.name} has no results of its "
+                     "own yet (filled by carbonaudit, not recalculated): open and save it in "
+                     f"Excel or LibreOffice to compare it with {document.name}", where)]
+    stated = {s.what: s for s in inst.stated}
+    products = [p for p in doc.get("products") or [] if isinstance(p, dict)]
+    zeroed = any(p.get("counted_as_zero") for p in doc.get("precursors") or []
+                 if isinstance(p, dict))
+    out: list[Finding] = []
+    for product in inst.products:
+        row = "".join(ch for ch in (product.where.row.cell or "") if ch.isdigit())
+        index = _match(products, product.cn_code, product.name)
+        if index is None:
+            out.append(error("cbam-cross-product-missing", f"{official.name} communicates "
+                             f"CN {product.cn_code} ({product.name}), which {document.name} "
+                             "does not list", product.where.row))
+            continue
+        for key in ("see_direct", "see_indirect", "see_total"):
+            ours, theirs = products[index].get(key), stated.get(f"product:{row}:{key}")
+            if theirs is None or not isinstance(theirs.value, int | float) or ours is None:
+                continue
+            if abs(theirs.value - ours) <= max(1e-6, 1e-6 * abs(ours)):
+                continue
+            if zeroed and key != "see_indirect":
+                out.append(info("cbam-cross-not-comparable", f"{key}: the template shows "
+                                f"{theirs.value:g}, {document.name} {ours:g}; the definitive "
+                                "rules count EU and Annex III precursors as zero, the "
+                                "template does not", theirs.where))
+                continue
+            out.append(error("cbam-cross-see-differs", f"{key} of CN {product.cn_code}: the "
+                             f"template shows {theirs.value:g}, {document.name} says {ours:g} "
+                             f"(/products/{index}/{key}); the two files must describe the same "
+                             "goods", theirs.where))
+    return out
+
+
+def _match(products: list[dict], cn: str | None, name: str | None) -> int | None:
+    same_cn = [i for i, p in enumerate(products) if str(p.get("cn_code")) == str(cn)]
+    named = [i for i in same_cn if (products[i].get("name") or "") == (name or "")]
+    if len(named) == 1:
+        return named[0]
+    return same_cn[0] if len(same_cn) == 1 else None

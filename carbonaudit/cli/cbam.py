@@ -87,16 +87,17 @@ def _products_table(doc: dict):
     period = " ".join(str(v) for v in (doc["period"]["regime"], doc["period"].get("year")) if v)
     table = Table(title=f"{doc['installation'].get('name') or 'Installation'} — SEE per product "
                         f"({period})")
-    for head in ("CN code", "Product", "SEE direct", "SEE indirect", "SEE total", "Unit",
-                 "Defaults %"):
+    for head in ("CN code", "Product", "SEE direct", "SEE indirect", "SEE total",
+                 "SEE counted", "Unit", "Defaults %"):
         table.add_column(head, justify="right" if head.startswith(("SEE", "Def")) else "left",
                          no_wrap=head in {"CN code", "Unit"})
     for p in doc["products"]:
         table.add_row(p.get("cn_code") or "", p.get("name") or "",
-                      _num(p.get("see_direct")), _num(p.get("see_indirect"))
-                      + ("" if p.get("indirect_counted") else " (info)"),
-                      _num(p.get("see_total")), p.get("unit") or "",
+                      _num(p.get("see_direct")), _num(p.get("see_indirect")),
+                      _num(p.get("see_total")), _num(p.get("see_counted")), p.get("unit") or "",
                       _num(p.get("share_default_pct"), 1))
+    table.caption = ("SEE total = direct + indirect; SEE counted = what the period counts "
+                     "(see_counted_rule in the JSON)")
     return table
 
 
