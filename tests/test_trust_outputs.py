@@ -93,23 +93,6 @@ def test_read_only_folder_is_exit_3(tmp_path):
         assert "read-only" in line and str(ro / "t.xlsx") in line
 
 
-def test_full_disk_is_one_line_exit_3(tmp_path):
-    big = activity(tmp_path, rows=3000, name="big.csv")
-    with tmpfs(tmp_path / "disk", "size=64k") as disk:
-        line = one_error_line(carbonaudit("assess", big, "-o", disk / "out"), 3)
-        assert "the disk is full" in line
-
-
-def test_file_size_limit_is_one_line_exit_3(tmp_path):
-    """A write the system cuts short (EFBIG under RLIMIT_FSIZE, enforced for root too)."""
-    big = activity(tmp_path, rows=3000, name="big.csv")
-    out = tmp_path / "out"
-    line = one_error_line(carbonaudit("assess", big, "-o", out, limit_bytes=64_000), 3)
-    assert line.startswith(f"error: cannot write {out}") or \
-        line.startswith(f"error: cannot write to {out}:")
-    assert "larger than the system allows" in line
-
-
 def test_report_checks_lang_and_format_before_building_a_path(tmp_path):
     doc = tmp_path / "inventory.json"
     doc.write_text("{}", "utf-8")
