@@ -17,6 +17,7 @@ from carbonaudit.factors.gwp import family, gwp_table
 from carbonaudit.findings import column_letter
 
 MAX_ROWS = 1_000_000  # rows per Recalculation sheet (Excel stops at 1,048,576)
+BLOCK = 50_000  # rows generated at a time
 GWP_ROWS = {"ch4_fossil": 3, "ch4_nonfossil": 4, "n2o": 5}  # Excel rows of the GWP block
 FACTOR_HEADER_ROW = 7  # Excel row of the factor table's header
 FACTOR_COLUMNS = ("id", "set", "edition", "unit", "co2_fossil", "co2_biogenic", "ch4_fossil",
@@ -153,6 +154,55 @@ def write_recalculation(wb, fmt, frame, factor_rows: dict[str, int]):
     fids = np.where(ok, text["factor_id_used"], "")
     frow = np.array([factor_rows.get(f, 0) for f in fids], dtype=np.int64)
     terms = {fr: factor_terms(fr) for fr in factor_rows.values()}  # a few hundred at most
+
+    def _block(sl: slice, first: int):
+        """The `<row>` text of frame rows `sl`, the first on Excel row `first`."""
+        m = sl.stop - sl.start
+        x = np.arange(m) + first  # Excel rows
+        keep = ok[sl]
+
+        def assessed(values):
+            return np.where(keep, values, np.nan).tolist()
+
+        def t(column):
+            return [v if k else "" for v, k in zip(text[column][sl], keep, strict=True)]
+
+        conv_f = [f"K{r}*O{r}" if k else None for r, k in zip(x, keep, strict=True)]
+        p = COL["converted_quantity"]
+        emis_f = [f"{p}{r}*{terms[fr]}" if k else None
+                  for r, fr, k in zip(x, frow[sl], keep, strict=True)]
+        diff_f = [f"Q{r}-R{r}" if k else None for r, k in zip(x, keep, strict=True)]
+        has_claim = keep & ~np.isnan(claimed[sl])
+        claim_f = [f"V{r}-Q{r}" if k else None for r, k in zip(x, has_claim, strict=True)]
+        tool = num["co2e_kg"][sl]
+        ref = text["reference"][sl].tolist() if "reference" in text else [""] * m
+        cols = [
+            number_cells("A", (np.arange(sl.start, sl.stop) + 1).tolist(), first, 0),
+            text_cells("B", text["_file"][sl].tolist(), first),
+            text_cells("C", text["cell"][sl].tolist(), first),
+            text_cells("D", text["status"][sl].tolist(), first),
+            text_cells("E", ref, first),
+            text_cells("F", text["activity"][sl].tolist(), first),
+            text_cells("G", text["item"][sl].tolist(), first),
+            text_cells("H", text["site"][sl].tolist(), first),
+            number_cells("I", num["scope"][sl].tolist(), first, 0),
+            number_cells("J", num["scope3_category"][sl].tolist(), first, 0),
+            number_cells("K", num["quantity"][sl].tolist(), first, 0),
+            text_cells("L", text["unit_text"][sl].tolist(), first),
+            text_cells("M", t("factor_id_used"), first),
+            text_cells("N", t("factor_unit"), first),
+            number_cells("O", assessed(conv[sl]), first, 0),
+            formula_cells("P", conv_f, num["converted_quantity"][sl].tolist(), first),
+            formula_cells("Q", emis_f, tool.tolist(), first),
+            number_cells("R", assessed(tool), first, 0),
+            formula_cells("S", diff_f, [0.0] * m, first),
+            number_cells("T", assessed(num["co2e_market_kg"][sl]), first, 0),
+            text_cells("U", t("market_basis"), first),
+            number_cells("V", claimed[sl].tolist(), first, 0),
+            formula_cells("W", claim_f, (claimed[sl] - tool).tolist(), first),
+        ]
+        return row_chunks(cols, first)
+
     sheets = RecalcSheets([], [])
     splices = []
     for part, lo in enumerate(range(0, max(n, 1), MAX_ROWS)):
@@ -166,53 +216,11 @@ def write_recalculation(wb, fmt, frame, factor_rows: dict[str, int]):
         sheets.names.append(name)
         sheets.last_rows.append(hi - lo + 1)
         index = ws.index + 1
-        sl = slice(lo, hi)
 
-        def cells(sl=sl, lo=lo, hi=hi):
-            x = np.arange(sl.start, sl.stop) - lo + 2  # Excel rows
-            keep = ok[sl]
-
-            def assessed(values):
-                return np.where(keep, values, np.nan).tolist()
-
-            def t(column):
-                return [v if k else "" for v, k in zip(text[column][sl], keep, strict=True)]
-
-            conv_f = [f"K{r}*O{r}" if k else None for r, k in zip(x, keep, strict=True)]
-            p = COL["converted_quantity"]
-            emis_f = [f"{p}{r}*{terms[fr]}" if k else None
-                      for r, fr, k in zip(x, frow[sl], keep, strict=True)]
-            diff_f = [f"Q{r}-R{r}" if k else None for r, k in zip(x, keep, strict=True)]
-            has_claim = keep & ~np.isnan(claimed[sl])
-            claim_f = [f"V{r}-Q{r}" if k else None for r, k in zip(x, has_claim, strict=True)]
-            tool = num["co2e_kg"][sl]
-            cols = [
-                number_cells("A", (np.arange(sl.start, sl.stop) + 1).tolist(), 2, 0),
-                text_cells("B", text["_file"][sl].tolist(), 2),
-                text_cells("C", text["cell"][sl].tolist(), 2),
-                text_cells("D", text["status"][sl].tolist(), 2),
-                text_cells("E", text["reference"][sl].tolist() if "reference" in text
-                           else [""] * (hi - lo), 2),
-                text_cells("F", text["activity"][sl].tolist(), 2),
-                text_cells("G", text["item"][sl].tolist(), 2),
-                text_cells("H", text["site"][sl].tolist(), 2),
-                number_cells("I", num["scope"][sl].tolist(), 2, 0),
-                number_cells("J", num["scope3_category"][sl].tolist(), 2, 0),
-                number_cells("K", num["quantity"][sl].tolist(), 2, 0),
-                text_cells("L", text["unit_text"][sl].tolist(), 2),
-                text_cells("M", t("factor_id_used"), 2),
-                text_cells("N", t("factor_unit"), 2),
-                number_cells("O", assessed(conv[sl]), 2, 0),
-                formula_cells("P", conv_f, num["converted_quantity"][sl].tolist(), 2),
-                formula_cells("Q", emis_f, tool.tolist(), 2),
-                number_cells("R", assessed(tool), 2, 0),
-                formula_cells("S", diff_f, [0.0] * (hi - lo), 2),
-                number_cells("T", assessed(num["co2e_market_kg"][sl]), 2, 0),
-                text_cells("U", t("market_basis"), 2),
-                number_cells("V", claimed[sl].tolist(), 2, 0),
-                formula_cells("W", claim_f, (claimed[sl] - tool).tolist(), 2),
-            ]
-            return row_chunks(cols, 2)
+        def cells(lo=lo, hi=hi):
+            # Blocks of rows, so a million-row sheet never holds all its cell text at once.
+            for b in range(lo, hi, BLOCK):
+                yield from _block(slice(b, min(b + BLOCK, hi)), b - lo + 2)
 
         last = f"{COL[RECALC_COLUMNS[-1]]}{hi - lo + 1}"
         splices.append(lambda package, out, index=index, cells=cells, last=last:
