@@ -185,3 +185,26 @@ def test_recalculated_template_and_json_agree_on_the_sample(tmp_path, sample_doc
     cross = [f for f in body["findings"] if f["code"] == "cbam-cross-see-differs"]
     assert [f["location"]["cell"] for f in cross] == ["K10"]
     assert body["pre_shipment"]["verdict"] == "fail"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_report_shows_see_total_and_see_counted(tmp_path, sample_doc, lang) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from carbonaudit.reports import render_report
+    from carbonaudit.reports.labels import Labels
+
+    doc = tmp_path / "comm.json"
+    doc.write_text(json.dumps(sample_doc), "utf-8")
+    out = render_report(doc, "xlsx", tmp_path / "r.xlsx", lang=lang)
+    L = Labels(lang)
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(L("sheet.products")) \
+        .to_python()
+    header = next(r for r in rows if L("col.see_counted") in r)
+    total, counted = header.index(L("col.see_total")), header.index(L("col.see_counted"))
+    by_cn: dict = {}
+    for r in rows[rows.index(header) + 1:]:   # the table's rows come first, then the chart's
+        by_cn.setdefault(r[0], r)
+    for p in sample_doc["products"]:
+        assert by_cn[p["cn_code"]][total] == pytest.approx(p["see_direct"] + p["see_indirect"])
+        assert by_cn[p["cn_code"]][counted] == pytest.approx(p["see_direct"])

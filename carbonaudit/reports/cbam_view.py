@@ -125,18 +125,25 @@ def _products(doc: dict, L: Labels) -> Chapter:
     cols = [Column(L("col.cn_code"), "code"), Column(L("col.product")), Column(L("col.good")),
             Column(L("col.process")), Column(L("col.see_direct"), "num"),
             Column(L("col.see_indirect"), "num"), Column(L("col.see_total"), "num"),
+            Column(L("col.see_counted"), "num"),
             Column(L("col.unit")), Column(L("col.indirect_counted")),
             Column(L("col.share_default"), "pct"), Column(L("col.ef_source")),
             Column(L("col.electricity_ef"), "num")]
     rows = [[text(p.get("cn_code")), text(p.get("name")), _good(L, p.get("good")),
              text(p.get("process")), p.get("see_direct"), p.get("see_indirect"),
-             p.get("see_total"), text(p.get("unit")), _yes(L, p.get("indirect_counted")),
+             p.get("see_total"), _counted(p), text(p.get("unit")),
+             _yes(L, p.get("indirect_counted")),
              p.get("share_default_pct"), text(p.get("electricity_ef_source")),
              p.get("electricity_ef")] for p in doc.get("products") or []]
     blocks = [Table("products", L("table.products"), cols, rows, note=L("note.see_total"))]
     chart = _see_chart(doc, L)
     return Chapter("products", L("chapter.products"), L("sheet.products"),
                    [*blocks, chart] if chart else blocks)
+
+
+def _counted(p: dict):
+    """SEE counted; a schema 1.0 document called it see_total."""
+    return p["see_counted"] if "see_counted" in p else p.get("see_total")
 
 
 def _see_chart(doc: dict, L: Labels) -> Chart | None:
@@ -146,9 +153,14 @@ def _see_chart(doc: dict, L: Labels) -> Chart | None:
     return Chart("see", L("chart.see"), "stacked",
                  [text(p.get("cn_code") or p.get("name")) for p in products],
                  [(L("col.see_direct"), [float(p.get("see_direct") or 0) for p in products]),
-                  (L("col.see_indirect_counted"),
-                   [float(p.get("see_indirect") or 0) if p.get("indirect_counted") else 0.0
-                    for p in products])], L("unit.see"))
+                  (L("col.see_indirect_counted"), [_indirect_counted(p) for p in products])],
+                 L("unit.see"))
+
+
+def _indirect_counted(p: dict) -> float:
+    if p.get("see_indirect_counted") is not None:
+        return float(p["see_indirect_counted"])
+    return float(p.get("see_indirect") or 0) if p.get("indirect_counted") else 0.0
 
 
 def _processes(doc: dict, L: Labels) -> Chapter:
