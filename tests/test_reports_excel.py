@@ -195,3 +195,46 @@ def test_cbam_fixture_matches_the_schema():
     from carbonaudit.schemas import validate_document
 
     assert validate_document(json.loads(CBAM.read_text("utf-8")), "cbam-communication") == []
+
+
+def _shipped_factor(factor_id: str) -> dict:
+    """The factor's row as published in the shipped CSV, read with the csv module."""
+    import csv
+
+    for path in sorted((ROOT / "carbonaudit/factors/data").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("id") == factor_id:
+                    return row
+    raise AssertionError(f"{factor_id} is in no shipped factor file")
+
+
+def test_factor_appendix_shows_each_factors_values_as_published(inventory, tmp_path):
+    out = render_report(inventory, "xlsx", tmp_path / "r.xlsx")
+    L = Labels("en")
+    rows = sheet_rows(out, L("sheet.factors"))
+    header = next(r for r in rows if L("col.factor_id") in r)
+    id_col, values_col = header.index(L("col.factor_id")), header.index(L("col.factor_values"))
+    shown = {r[id_col]: r[values_col] for r in rows[rows.index(header) + 1:]
+             if len(r) > values_col and str(r[id_col]).count(".") >= 2}
+    used = json.loads(inventory.read_text("utf-8"))["factors_used"]
+    checked = 0
+    for f in used:
+        published = _shipped_factor(f["id"])
+        parts = dict(p.rsplit(" kg/", 1)[0].split(" ") for p in shown[f["id"]].split("; "))
+        gases = {g for g in ("co2_fossil", "co2_biogenic", "ch4_fossil", "ch4_nonfossil", "n2o",
+                             "co2e_unsplit") if published.get(g, "").strip()}
+        assert set(parts) >= gases, f["id"]
+        for gas in gases:
+            assert float(parts[gas]) == pytest.approx(float(published[gas]), rel=1e-12)
+            checked += 1
+    assert checked >= 5  # the sample uses several factors with several gases
+
+
+def test_results_sheet_factor_values_are_numbers(inventory, tmp_path):
+    out = render_report(inventory, "xlsx", tmp_path / "r.xlsx")
+    rows = sheet_rows(out, Labels("en")("sheet.results"))
+    header = next(r for r in rows if "factor_co2_fossil" in r)
+    col = header.index("factor_co2_fossil")
+    values = [r[col] for r in rows[rows.index(header) + 1:] if len(r) > col and r[col] != ""]
+    assert values and all(isinstance(v, float) for v in values)

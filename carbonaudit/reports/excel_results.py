@@ -21,7 +21,9 @@ from carbonaudit.reports.view import ReportView
 # results.csv columns that hold numbers (outputs.RESULT_COLUMNS); the rest are text.
 NUMERIC = {"row", "converted_quantity", "co2_fossil_kg", "co2_biogenic_kg", "ch4_fossil_kg",
            "ch4_nonfossil_kg", "n2o_kg", "other_gas_kg", "co2e_unsplit_kg", "co2e_kg",
-           "co2e_market_kg", "scope", "scope3_category", "iso_category"}
+           "co2e_market_kg", "scope", "scope3_category", "iso_category", "factor_co2_fossil",
+           "factor_co2_biogenic", "factor_ch4_fossil", "factor_ch4_nonfossil", "factor_n2o",
+           "factor_other_gas", "factor_co2e_unsplit"}
 _INTEGER = {"row", "scope", "scope3_category", "iso_category"}
 
 

@@ -262,10 +262,10 @@ def _factors(doc: dict, L: Labels) -> Chapter:
                  [Column(L("col.factor_id"), "code"), Column(L("col.set"), "code"),
                   Column(L("col.edition")), Column(L("col.unit")), Column(L("col.status")),
                   Column(L("col.rows"), "int"), Column(L("col.source")),
-                  Column(L("col.licence"))],
+                  Column(L("col.licence")), Column(L("col.factor_values"))],
                  [[text(f["id"]), text(f["set"]), text(f["edition"]), text(f.get("unit")),
                    L(f"status.{f['status']}"), f["rows"], text(f["source"]),
-                   text(f.get("licence"))] for f in doc["factors_used"]])
+                   text(f.get("licence")), _factor_values(f)] for f in doc["factors_used"]])
     sets = Table("factor_sets", L("table.factor_sets"),
                  [Column(L("col.set"), "code"), Column(L("col.edition")),
                   Column(L("col.publisher")), Column(L("col.licence")),
@@ -274,6 +274,14 @@ def _factors(doc: dict, L: Labels) -> Chapter:
                    text(s["licence"]), L("value.yes") if s["user"] else L("value.no")]
                   for s in doc["factor_sets"]])
     return Chapter("factors", L("chapter.factors"), L("sheet.factors"), [used, sets])
+
+
+def _factor_values(factor: dict) -> str:
+    """kg of each gas per factor unit, as the factor gives them (full precision, no rounding:
+    a verifier recomputes a row from these)."""
+    values = factor.get("values") or {}
+    unit = text(factor.get("unit"))
+    return "; ".join(f"{gas} {value!r} kg/{unit}" for gas, value in values.items())
 
 
 def _provenance(doc: dict, L: Labels, doc_hash: str, command: str) -> Chapter:
