@@ -55,6 +55,18 @@ def assess(
         "(Table 3.2) and a seeded Monte Carlo (Approach 2), into inventory.json.")] = False,
     draws: Annotated[int, typer.Option(
         "--draws", help="Monte Carlo draws for --uncertainty.")] = 10_000,
+    results: Annotated[str | None, typer.Option(
+        "--results", help="Format of the result rows: csv (results.csv, the default), parquet "
+        "(results.parquet) or auto (Parquet above 1,000,000 rows).")] = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="local (batches of rows on this machine) or dask (a Dask cluster; "
+        'pip install "carbonaudit[dask]"), results as results/part-NNNNN.parquet.')
+    ] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="With --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default: a local cluster).")] = None,
+    batch_rows: Annotated[int | None, typer.Option(
+        "--batch-rows", help="Rows read and checked at a time (default 100,000).")] = None,
 ) -> None:
     """Compute a GHG inventory from activity spreadsheets.
 
@@ -63,7 +75,6 @@ def assess(
 
     Example: [bold]carbonaudit assess activity.xlsx --config carbonaudit.toml --out out[/]
     """
-    from carbonaudit.audit.uncertainty import uncertainty_part
     from carbonaudit.cli.analytics_tables import uncertainty_tables
     from carbonaudit.console import (
         emit_json,
@@ -74,12 +85,10 @@ def assess(
         show,
     )
     from carbonaudit.errors import UsageError
-    from carbonaudit.inventory.document import build_document
     from carbonaudit.inventory.engine import AssessOptions
-    from carbonaudit.inventory.engine import assess as run
-    from carbonaudit.outputs import check_out_dir, findings_document, write_assessment
+    from carbonaudit.inventory.runner import run_assess
+    from carbonaudit.outputs import check_out_dir, findings_document
     from carbonaudit.reports.render import render_beside, report_formats
-    from carbonaudit.schemas import validate_document
 
     try:
         formats = report_formats(report, lang)
@@ -92,15 +101,10 @@ def assess(
         opts = AssessOptions(gwp=gwp or cfg.gwp, decimal_comma=decimal_comma, sheet=sheet,
                              encoding=encoding, factor_files=tuple(factors or ()))
         with progress(not json_out and is_large(paths)) as step:
-            result = run(paths, cfg, opts, progress=step)
-            extra = uncertainty_part(result, draws, step) if uncertainty else {}
-            doc = {**build_document(result), **extra}
-            problems = validate_document(doc, "inventory")
-            if problems:  # our own bug: say so rather than write a bad document
-                raise CarbonAuditError("internal error: the inventory document does not match "
-                                       f"its schema ({problems[0].message})")
-            step("writing outputs")
-            written = write_assessment(result, doc, out)
+            result, doc, written = run_assess(
+                paths, cfg, opts, out, engine=engine, scheduler=scheduler,
+                batch_rows=batch_rows, results=results, uncertainty=uncertainty, draws=draws,
+                step=step)
             if formats:
                 written.update(render_beside(written["inventory"], formats, lang, "report"))
     except CarbonAuditError as exc:

@@ -27,13 +27,18 @@ SCHEMA_VERSION = "1.0"
 
 
 def build_document(a) -> dict:
-    """The inventory report document for one Assessment."""
-    df = a.results
-    # A narrow copy of the assessed rows: every breakdown below filters it again.
-    ok = df.loc[df["status"].to_numpy() == "assessed", _NEEDED]
+    """The inventory report document for one Assessment (whole or batched).
+
+    Every figure comes from the assessed rows grouped with exact sums (summary.py), so a
+    file read whole, in batches or on Dask gives the same document to the last digit;
+    `_n` is each group's row count.
+    """
+    from carbonaudit.inventory.summary import grouped_view
+
+    a, read = grouped_view(a)
+    ok = a.results
     cfg = a.config
-    read = int(len(df))
-    assessed = int(len(ok))
+    assessed = int(ok["_n"].sum())
     doc = {
         "document_type": DOCUMENT_TYPE,
         "schema_version": SCHEMA_VERSION,
@@ -92,7 +97,7 @@ def _by_site(ok) -> list[dict]:
     loc = frame.pivot_table(index="site_name", columns="scope", values="co2e_kg",
                             aggfunc="sum", fill_value=0.0)
     mkt = frame[frame["scope"] == 2].groupby("site_name")["co2e_market_kg"].sum()
-    counts = frame.groupby("site_name").size()
+    counts = frame.groupby("site_name")["_n"].sum()
     out = []
     for name in sorted(counts.index):
         def get(scope, name=name):
@@ -140,7 +145,8 @@ def _top_sources(ok, n: int = 10) -> list[dict]:
     if not len(ok):
         return []
     site = ok["site"].where(ok["site"].ne(""), "(no site)")
-    g = ok.groupby([ok["activity"], ok["item"], site])["co2e_kg"].agg(["sum", "size"])
+    g = ok.groupby([ok["activity"], ok["item"], site]).agg(
+        sum=("co2e_kg", "sum"), size=("_n", "sum"))
     g = g.reset_index().sort_values(["sum", "activity", "item"], ascending=[False, True, True])
     return [{"activity": r.activity, "item": r.item, "site": r.site, "kgco2e": _f(r[3]),
              "rows": int(r[4]), "label": ACTIVITIES[r.activity].label}
@@ -150,7 +156,7 @@ def _top_sources(ok, n: int = 10) -> list[dict]:
 def _factors_used(ok, library) -> list[dict]:
     if not len(ok):
         return []
-    counts = ok.groupby("factor_id_used").size()
+    counts = ok.groupby("factor_id_used")["_n"].sum()
     f = library.factors.set_index("id")
     out = []
     for fid, n in sorted(counts.items()):

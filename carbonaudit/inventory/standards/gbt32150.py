@@ -141,7 +141,7 @@ def _electricity_factors(ok, library) -> list[dict]:
         return []
     f = library.factors.set_index("id")
     out = []
-    for fid, n in sorted(elec.groupby("factor_id_used", observed=True).size().items()):
+    for fid, n in sorted(elec.groupby("factor_id_used", observed=True)["_n"].sum().items()):
         if not n:
             continue
         r = f.loc[fid]

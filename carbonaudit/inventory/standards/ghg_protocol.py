@@ -32,14 +32,17 @@ def totals(ok) -> dict:
 
 
 def scope_2(ok) -> dict:
-    """Scope 2 location- and market-based, with how many rows had a contractual factor."""
+    """Scope 2 location- and market-based, with how many rows had a contractual factor.
+
+    `ok` is the grouped assessed rows (summary.py): `_n` counts the rows of each group.
+    """
     s2 = ok[ok["scope"] == 2]
     supplier = s2["market_basis"] == "supplier-specific"
     return {
         "location_based_kgco2e": _sum(s2, "co2e_kg"),
         "market_based_kgco2e": _sum(s2, "co2e_market_kg"),
-        "rows_with_contractual_factor": int(supplier.sum()),
-        "rows_using_grid_average_for_market": int((~supplier).sum()),
+        "rows_with_contractual_factor": int(s2.loc[supplier, "_n"].sum()),
+        "rows_using_grid_average_for_market": int(s2.loc[~supplier, "_n"].sum()),
         "note": "Market-based uses each row's supplier or contractual factor where given; "
                 "rows without one use the location-based grid factor, as disclosed here.",
     }

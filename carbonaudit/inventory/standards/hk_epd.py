@@ -252,7 +252,7 @@ def breakdown(ok, a) -> dict:
                        - by("business_travel", scope=3) - paper),
         },
         "towngas_production": {
-            "kgco2e": production, "rows": int(len(tg)),
+            "kgco2e": production, "rows": int(tg["_n"].sum()) if len(tg) else 0,
             "factor_ids": sorted(set(tg["towngas_production_factor"])) if len(tg) else [],
         },
         "notes": [
