@@ -464,3 +464,20 @@ def test_cli_export_reports_findings_and_exit_codes(tmp_path):
     missing = runner.invoke(app, ["pact", "export", "--from", str(tmp_path / "no.json"),
                                   "--product", str(sheet), "-o", str(target)])
     assert missing.exit_code == 3
+
+
+def test_an_output_path_under_a_file_is_exit_3_in_one_line(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(ROOT)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "carbonaudit", "pact", "export", "--from",
+                          str(ROOT / "tests/fixtures/reports/cbam_communication.json"),
+                          "--product", "samples/harbour_metals/products_cbam_2026.xlsx",
+                          "-o", str(blocker / "footprints.json")],
+                         capture_output=True, text=True)
+    assert run.returncode == 3, run.stderr
+    assert run.stderr.strip().count("\n") == 0 and "Traceback" not in run.stderr
+    assert str(blocker) in run.stderr

@@ -74,8 +74,6 @@ def export(
             atomic_write(output, text.encode("utf-8"), inputs)
     except CarbonAuditError as exc:
         raise fail(exc) from None
-    except OSError as exc:
-        raise fail(UsageError(f"cannot write {output}: {exc.strerror or exc}")) from None
     ordered = sorted(found, key=sort_key)
     failed = has_errors(ordered) or not footprints
     code = 1 if failed or (strict and any(str(f.severity) == "warning" for f in ordered)) else 0
