@@ -296,3 +296,36 @@ def test_unrelated_workbook_is_refused(tmp_path):
     wb.close()
     with pytest.raises(InputUnreadable, match="neither"):
         read_installation(path)
+
+
+@pytest.mark.parametrize(("lang", "header", "field"), [
+    ("zh-Hans", "活动数据", "装置名称（英文）"), ("zh-Hant", "活動數據", "裝置名稱（英文）")])
+def test_chinese_headers_write_and_read_back_the_same_installation(tmp_path, lang, header,
+                                                                   field):
+    """The sample installation written with Chinese headers reads back to the same
+    installation: the same SEE per product as from the English workbook."""
+    import python_calamine
+
+    from carbonaudit.cbam.compute import compute
+
+    sample = ROOT / "samples" / "harbour_metals" / "installation_2026.xlsx"
+    english, found = read_installation_workbook(sample)
+    assert not [f for f in found if f.severity == "error"]
+    path = write_installation_workbook(tmp_path / f"{lang}.xlsx", english, lang=lang)
+    book = python_calamine.load_workbook(str(path))
+    streams = book.get_sheet_by_name("SourceStreams").to_python()
+    assert header in streams[0] and "activity_data" not in streams[0]
+    names = [r[0] for r in book.get_sheet_by_name("Installation").to_python()]
+    assert field in names
+    chinese, found = read_installation_workbook(path)
+    assert not [f for f in found if f.severity == "error"], found
+    assert not [f for f in found if f.code == "cbam-read-unknown-column"]
+    assert chinese.site.name == english.site.name
+    a = compute(english, regime="definitive", year=2026)
+    b = compute(chinese, regime="definitive", year=2026)
+    assert [(p.cn_code, p.see_direct, p.see_indirect) for p in a.products] == \
+        [(p.cn_code, p.see_direct, p.see_indirect) for p in b.products]
+    blank = write_installation_template(tmp_path / f"blank-{lang}.xlsx", lang)
+    instructions = python_calamine.load_workbook(str(blank)).get_sheet_by_name(
+        "Instructions").to_python()
+    assert instructions[0][0].startswith("CBAM 裝置" if lang == "zh-Hant" else "CBAM 装置")

@@ -23,6 +23,7 @@ from carbonaudit.cbam.workbook_layout import (
     TABLES,
     list_values,
 )
+from carbonaudit.cbam.workbook_text import INSTRUCTIONS, PAIR_HEADER, column_label, field_label
 from carbonaudit.errors import UsageError
 from carbonaudit.findings import column_letter
 from carbonaudit.outputs import atomic_workbook
@@ -58,12 +59,12 @@ def write_installation_workbook(path: Path | str, inst: Installation | None = No
         ranges = _write_lists(lists)
         lists.hide()
         _write_key_values(sheets["Installation"], fmt, ranges, _installation_rows(inst),
-                          INSTALLATION_FIELDS)
+                          INSTALLATION_FIELDS, lang)
         dq_fields = tuple((n, n, k) for n, k in DQ_FIELDS)
-        _write_key_values(sheets["DataQuality"], fmt, ranges, _dq_rows(inst), dq_fields)
+        _write_key_values(sheets["DataQuality"], fmt, ranges, _dq_rows(inst), dq_fields, lang)
         rows = _table_rows(inst)
         for name, columns in TABLES.items():
-            _write_table(sheets[name], fmt, ranges, columns, rows.get(name, []))
+            _write_table(sheets[name], fmt, ranges, columns, rows.get(name, []), lang)
         _write_instructions(instructions, fmt, lang)
         sheets["Installation"].activate()
     return path
@@ -109,12 +110,15 @@ def _validation(kind: str, ranges: dict[str, str]) -> dict | None:
     return None
 
 
-def _write_key_values(sheet, fmt, ranges, values: dict[str, object], fields) -> None:
-    sheet.write_row(0, 0, ("field", "value"), fmt["header"])
+def _write_key_values(sheet, fmt, ranges, values: dict[str, object], fields,
+                      lang: str = "en") -> None:
+    sheet.write_row(0, 0, PAIR_HEADER[lang], fmt["header"])
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 1, 60)
     for row, (field, _attr, kind) in enumerate(fields, start=1):
-        sheet.write_string(row, 0, field)
+        sheet.write_string(row, 0, field_label(field, lang))
+        if lang != "en":
+            sheet.write_comment(row, 0, field)
         rule = _validation(kind, ranges)
         if rule:
             sheet.data_validation(row, 1, row, 1, rule)
@@ -122,9 +126,12 @@ def _write_key_values(sheet, fmt, ranges, values: dict[str, object], fields) -> 
     sheet.freeze_panes(1, 0)
 
 
-def _write_table(sheet, fmt, ranges, columns: dict[str, str], rows: list[dict]) -> None:
+def _write_table(sheet, fmt, ranges, columns: dict[str, str], rows: list[dict],
+                 lang: str = "en") -> None:
     for col, (name, kind) in enumerate(columns.items()):
-        sheet.write_string(0, col, name, fmt["header"])
+        sheet.write_string(0, col, column_label(name, lang), fmt["header"])
+        if lang != "en":
+            sheet.write_comment(0, col, name)   # the English key, for bilingual teams
         sheet.set_column(col, col, 30 if kind in ("text", "good", "included") else 16,
                          fmt["text"] if name == "cn_code" else None)
         rule = _validation(kind, ranges)
@@ -220,61 +227,11 @@ def _id_of(inst: Installation, name: str) -> str:
 
 # --------------------------------------------------------------------------- instructions
 
-_INSTRUCTIONS = {
-    "en": (
-        "CBAM installation workbook: how to fill it in",
-        "One sheet per table; keep the header in row 1. Columns may be re-ordered; extra "
-        "columns are ignored. Do not leave example rows in the tables.",
-        "Installation and DataQuality: one value per field in column B. Country: a name or "
-        "ISO code (China or CN). Dates: 2026-01-01.",
-        "SourceStreams: method Combustion / Process emissions / Mass Balance; AD unit t or "
-        "1000Nm3; EF unit tCO2/TJ (then NCV in GJ/t or GJ/1000Nm3 is required), tCO2/t or "
-        "tCO2/1000Nm3. OxF, ConvF and biomass in % (blank = 100 % / 0 %). Example: "
-        "Combustion | Natural gas | 1850 | 1000Nm3 | 34.5 | 56.1 | tCO2/TJ.",
-        "Mobile machinery (forklifts, trucks) is outside the CBAM installation boundary: "
-        "leave it out.",
-        "Processes: id (P1…), unique name, aggregated goods category, included categories "
-        "separated by ';' (or 'Only direct production'). Electricity EF source: D.4(a), "
-        "D.4(b), D.4.1, D.4.2, D.4.3.1, D.4.3.2 or Mix.",
-        "Production: one row per process and route, e.g. P1 | All production routes | 4200. "
-        "Purchases: the same for precursors, e.g. PP1 | Electric arc furnace | 4400.",
-        "ProcessFlows: from (a process or precursor id or name) | to (a process) | tonnes, "
-        "e.g. PP1 | P1 | 4350.",
-        "Products: process, 8-digit CN code as text (73181558), name; qualifying parameters "
-        "as 'name=value; name=value' (e.g. '% Mn=0.6'); carbon price columns cp_… optional.",
-    ),
-    "zh-Hant": (
-        "CBAM 裝置數據工作簿：填寫說明",
-        "每個工作表是一個表格；請保留第 1 行的欄位名稱。欄位次序可以調整，多餘欄位會被忽略。",
-        "Installation 與 DataQuality：每個欄位的數值填在 B 欄。國家可填名稱或 ISO 代碼"
-        "（China 或 CN）。日期格式 2026-01-01。",
-        "SourceStreams：方法 Combustion / Process emissions / Mass Balance；活動數據單位 t 或 "
-        "1000Nm3；排放因子單位 tCO2/TJ（須填低位發熱量）、tCO2/t 或 tCO2/1000Nm3。",
-        "流動機械（叉車、貨車）不屬於 CBAM 裝置邊界，請勿填入。",
-        "Processes：編號（P1…）、唯一名稱、商品類別；Production 每行一個工序及路線的產量；"
-        "ProcessFlows：來源（工序或前體）、去向工序、噸數。",
-        "Products：工序、8 位 CN 編碼（文字）、產品名稱；碳價欄位 cp_… 選填。",
-    ),
-    "zh-Hans": (
-        "CBAM 装置数据工作簿：填写说明",
-        "每个工作表是一个表格；请保留第 1 行的列名。列的次序可以调整，多余的列会被忽略。",
-        "Installation 与 DataQuality：每个字段的数值填在 B 列。国家可填名称或 ISO 代码"
-        "（China 或 CN）。日期格式 2026-01-01。",
-        "SourceStreams：方法 Combustion / Process emissions / Mass Balance；活动数据单位 t 或 "
-        "1000Nm3；排放因子单位 tCO2/TJ（须填低位发热量）、tCO2/t 或 tCO2/1000Nm3。",
-        "移动机械（叉车、货车）不属于 CBAM 装置边界，请勿填入。",
-        "Processes：编号（P1…）、唯一名称、商品类别；Production 每行一个工序及路线的产量；"
-        "ProcessFlows：来源（工序或前体）、去向工序、吨数。",
-        "Products：工序、8 位 CN 编码（文本）、产品名称；碳价列 cp_… 选填。",
-    ),
-}
-
-
 def _write_instructions(sheet, fmt, lang: str) -> None:
     sheet.set_column(0, 0, 140, fmt["wrap"])
     row = 0
     for code in [lang, *(c for c in LANGS if c != lang)]:
-        title, *lines = _INSTRUCTIONS[code]
+        title, *lines = INSTRUCTIONS[code]
         sheet.write_string(row, 0, title, fmt["title"])
         for line in lines:
             row += 1

@@ -45,6 +45,7 @@ from carbonaudit.cbam.workbook_layout import (
     is_installation_workbook,
     list_values,
 )
+from carbonaudit.cbam.workbook_text import column_keys, field_keys
 from carbonaudit.errors import InputUnreadable
 from carbonaudit.findings import Finding, Location, column_letter, error, info, warning
 
@@ -82,23 +83,33 @@ def _goods(processes):
     return goods_from_processes(processes)
 
 
-def _key_values(cells: Cells, sheet: str) -> dict[str, str]:
-    """field name -> value cell (`B7`) on a field/value sheet."""
+def _key_values(cells: Cells, sheet: str, keys) -> dict[str, str]:
+    """field key -> value cell (`B7`) on a field/value sheet, its names in any language."""
     rows = cells.sheets.get(sheet)
     if rows is None:
         cells.findings.append(error("cbam-read-sheet-missing", f"sheet {sheet!r} is missing",
                                     Location(cells.file, sheet)))
         return {}
+    names = field_keys(keys)
     refs = {}
     for r, line in enumerate(rows, start=1):
         if line and isinstance(line[0], str) and line[0].strip():
-            refs[fold(line[0])] = f"B{r}"
+            key = names.get(fold(line[0])) or names.get(fold(line[0]).replace(" ", "_"))
+            if key is not None:
+                refs[key] = f"B{r}"
     return refs
+
+
+def _header_key(names: dict[str, str], label: str) -> str:
+    """The column key of a header in English, Traditional or Simplified Chinese; an unknown
+    header comes back as written (folded), to be reported."""
+    text = fold(label)
+    return names.get(text.replace(" ", "_")) or names.get(text) or text.replace(" ", "_")
 
 
 def _read_site(cells: Cells) -> Site:
     sheet = "Installation"
-    refs = _key_values(cells, sheet)
+    refs = _key_values(cells, sheet, [f for f, _, _ in INSTALLATION_FIELDS])
     site = Site(verifier=Verifier())
     for field, attr, kind in INSTALLATION_FIELDS:
         ref = refs.get(field)
@@ -117,7 +128,7 @@ def _read_dq(cells: Cells) -> DataQuality:
     sheet = "DataQuality"
     if sheet not in cells.sheets:
         return DataQuality()
-    refs = _key_values(cells, sheet)
+    refs = _key_values(cells, sheet, [f for f, _ in DQ_FIELDS])
     dq = DataQuality()
     for field, kind in DQ_FIELDS:
         if field in refs:
@@ -164,9 +175,10 @@ class _Table:
                                        Location(cells.file, name)))
             return
         header = rows[0] if rows else []
+        names = column_keys(self.kinds)
         unknown = []
         for c, label in enumerate(header):
-            key = fold(label).replace(" ", "_") if isinstance(label, str) else ""
+            key = _header_key(names, label) if isinstance(label, str) else ""
             if key in self.kinds:
                 self.columns[key] = column_letter(c)
             elif key:
