@@ -4,6 +4,13 @@
         --out benchmarks/_data/activity_1000000.csv
     python benchmarks/make_data.py --rows 200000 --format xlsx \
         --out benchmarks/_data/activity_200000.xlsx
+    python benchmarks/make_data.py --rows 1000000 --format parquet \
+        --out benchmarks/_data/activity_1000000.parquet
+    python benchmarks/make_data.py --rows 4000000 --format csv --parts 4 \
+        --out benchmarks/_data/parts   # part-0.csv ... part-3.csv, for --engine dask
+
+Large files are generated in chunks of a million rows (seeds 42, 43, ...), so memory
+stays bounded and a 10M-row file takes about a minute a million rows.
 
 Columns: activity,item,quantity,unit,site,period_start,period_end,region,reference.
 Every row matches a shipped factor except ~0.1% deliberately bad rows (text in the
@@ -92,10 +99,45 @@ def generate(rows: int, seed: int = 42) -> dict[str, np.ndarray]:
     }
 
 
-def write_csv(cols: dict, out: Path) -> None:
+def write_csv(cols: dict, out: Path, header: bool = True, mode: str = "w") -> None:
     import pandas as pd
 
-    pd.DataFrame({c: cols[c] for c in COLUMNS}).to_csv(out, index=False, lineterminator="\n")
+    pd.DataFrame({c: cols[c] for c in COLUMNS}).to_csv(out, index=False, lineterminator="\n",
+                                                       header=header, mode=mode)
+
+
+CHUNK = 1_000_000
+
+
+def chunks(rows: int, seed: int):
+    """Column arrays of at most CHUNK rows; references continue across chunks."""
+    done = 0
+    k = 0
+    while done < rows:
+        n = min(CHUNK, rows - done)
+        cols = generate(n, seed + k)
+        cols["reference"] = np.array([f"INV-{i:08d}" for i in range(done + 1, done + n + 1)],
+                                     dtype=object) if rows > CHUNK else cols["reference"]
+        yield cols
+        done += n
+        k += 1
+
+
+def write_big(rows: int, seed: int, out: Path, fmt: str) -> None:
+    """CSV or Parquet (all text columns, as a CSV reads) of any size, chunk by chunk."""
+    if fmt == "csv":
+        for k, cols in enumerate(chunks(rows, seed)):
+            write_csv(cols, out, header=k == 0, mode="w" if k == 0 else "a")
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    for cols in chunks(rows, seed):
+        table = pa.table({c: pa.array(cols[c].astype(str), pa.string()) for c in COLUMNS})
+        writer = writer or pq.ParquetWriter(str(out), table.schema, compression="zstd")
+        writer.write_table(table, row_group_size=100_000)
+    writer.close()
 
 
 def write_xlsx(cols: dict, out: Path) -> None:
@@ -133,14 +175,28 @@ def write_xlsx(cols: dict, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rows", type=int, default=1_000_000)
-    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
+    p.add_argument("--parts", type=int, default=1,
+                   help="write this many files into the folder --out (rows split evenly)")
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--seed", type=int, default=42)
     a = p.parse_args(argv)
     out = a.out or Path(__file__).parent / "_data" / f"activity_{a.rows}.{a.format}"
+    if a.parts > 1:
+        out.mkdir(parents=True, exist_ok=True)
+        each = a.rows // a.parts
+        for k in range(a.parts):
+            n = each if k < a.parts - 1 else a.rows - each * (a.parts - 1)
+            write_big(n, a.seed + 100 * k, out / f"part-{k}.{a.format}", a.format)
+        print(f"wrote {a.parts} files in {out} ({a.rows:,} rows)", file=sys.stderr)
+        return 0
     out.parent.mkdir(parents=True, exist_ok=True)
-    cols = generate(a.rows, a.seed)
-    (write_csv if a.format == "csv" else write_xlsx)(cols, out)
+    if a.format == "xlsx":
+        write_xlsx(generate(a.rows, a.seed), out)
+    elif a.rows <= CHUNK and a.format == "csv":
+        write_csv(generate(a.rows, a.seed), out)
+    else:
+        write_big(a.rows, a.seed, out, a.format)
     print(f"wrote {out} ({a.rows:,} rows, {out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 

@@ -87,7 +87,7 @@ def assess_batch(tables, ctx: RunContext, keep_results: bool = True) -> BatchOut
     findings.extend(standards.finish(results, ctx.library, cfg, tables))
     findings.extend(_cell_findings(results, lambda i, *c: row_location(results, i, tables, *c)))
     summary = Summary()
-    summary.add(results)
+    summary.add(results, groups=keep_results)  # validate needs only the counts
     dated = (results["status"] == "assessed").to_numpy(dtype=bool) & results[
         "period_start"].notna().to_numpy(dtype=bool)
     series = results.loc[dated, list(SERIES_COLUMNS)].reset_index(drop=True)

@@ -37,13 +37,18 @@ class Summary:
         self.sums: dict[str, ExactSums] = {}
         self.counts = np.zeros(0, dtype=np.int64)
         self.rows_read = 0
+        self.assessed = 0
 
-    def add(self, results) -> None:
-        """Add the assessed rows of one results frame (engine.compute's output)."""
+    def add(self, results, groups: bool = True) -> None:
+        """Add the assessed rows of one results frame (engine.compute's output); with
+        `groups` False only the rows are counted (validate reports no sums)."""
         import pandas as pd
 
         self.rows_read += len(results)
         ok = _assessed(results)
+        self.assessed += int(ok.sum())
+        if not groups:
+            return
         frame = results.loc[ok] if not ok.all() else results
         keys = [*KEY, *(c for c in OPTIONAL_KEY if c in results.columns), "_evidenced"]
         sums = [*SUMS, *(c for c in OPTIONAL_SUMS if c in results.columns)]
@@ -70,6 +75,7 @@ class Summary:
     def merge(self, other: Summary) -> None:
         """Add another Summary's groups (another batch or partition)."""
         self.rows_read += other.rows_read
+        self.assessed += other.assessed
         if other.keys is None:
             return
         self._columns(other.keys, other.sum_columns)

@@ -13,17 +13,17 @@ class ActivityKind:
     description = "activity spreadsheets (xlsx/csv): every check of assess, factor match included"
 
     def detect(self, path: Path) -> bool:
-        return path.suffix.lower() in {".xlsx", ".xlsm", ".csv", ".txt"}
+        return path.suffix.lower() in {".xlsx", ".xlsm", ".csv", ".txt", ".parquet", ".pq"}
 
     def validate(self, paths: list[Path], context: dict) -> ValidationReport:
-        from carbonaudit.inventory.engine import check_only
+        # The batched pipeline without its outputs: every check, a batch in memory at a time
+        from carbonaudit.inventory.batches import run_batched
 
-        a = check_only([str(p) for p in paths], context["config"], context["options"],
-                       context.get("progress"))
-        df = a.results
-        assessed = int((df["status"] == "assessed").sum())
+        a = run_batched([str(p) for p in paths], context["config"], context["options"],
+                        progress=context.get("progress"))
+        read, assessed = a.rows_read, a.summary.assessed
         return ValidationReport(
             self.name, a.findings,
-            {"read": len(df), "passing": assessed, "failing": len(df) - assessed},
+            {"read": read, "passing": assessed, "failing": read - assessed},
             [{"path": s.path, "sha256": s.sha256} for s in a.sources],
         )
