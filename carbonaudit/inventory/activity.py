@@ -32,9 +32,12 @@ class ActivityRows:
 
 
 def prepare_rows(tables, *, decimal_comma: bool = False, default_sector: str = "manufacturing",
-                 period: tuple | None = None, items: set[str] | frozenset = frozenset()
-                 ) -> ActivityRows:
-    """Normalise and check every row of the ingested tables."""
+                 period: tuple | None = None, items: set[str] | frozenset = frozenset(),
+                 duplicates: bool = True) -> ActivityRows:
+    """Normalise and check every row of the ingested tables.
+
+    `duplicates` False leaves the duplicate-row check to the caller (a batched run checks
+    repeats over every batch, inventory.merge.DuplicateIndex)."""
     import pandas as pd
 
     frames = []
@@ -49,7 +52,8 @@ def prepare_rows(tables, *, decimal_comma: bool = False, default_sector: str = "
     df = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
     for col in ("_file", "_sheet"):  # a handful of distinct values over many rows
         df[col] = df[col].astype("category")
-    findings.extend(_duplicate_rows(df, tables))
+    if duplicates:
+        findings.extend(_duplicate_rows(df, tables))
     if period is not None:
         findings.extend(_outside_period(df, period, tables))
     return ActivityRows(df, findings, blank)

@@ -76,9 +76,9 @@ def assess_batch(tables, ctx: RunContext, keep_results: bool = True) -> BatchOut
     cfg = ctx.config
     rows = prepare_rows(tables, decimal_comma=ctx.options.decimal_comma,
                         default_sector=cfg.default_sector, period=ctx.period,
-                        items=set(ctx.library.factors["item"]))
+                        items=set(ctx.library.factors["item"]), duplicates=False)
     # duplicates are checked over the whole run by DuplicateIndex, not per batch
-    findings = [f for f in rows.findings if f.code != "duplicate-row"]
+    findings = list(rows.findings)
     findings.extend(standards.prepare(rows.df, ctx.library, cfg, tables))
     hashes = row_hashes(rows.df)
     results, found = compute(rows.df, ctx.library, ctx.gwp, cfg, tables)

@@ -26,12 +26,22 @@ _LOW_BITS = 26        # mantissa (< 2**53) = high * 2**26 + low
 class ExactSums:
     """Exact per-group sums of one float column (groups are non-negative integers)."""
 
-    __slots__ = ("key", "hi", "lo")
+    __slots__ = ("key", "hi", "lo", "_pending", "_pending_n")
 
     def __init__(self) -> None:
         self.key = np.zeros(0, dtype=np.int64)
         self.hi = np.zeros(0, dtype=np.int64)
         self.lo = np.zeros(0, dtype=np.int64)
+        self._pending: list = []  # states merged in but not yet added up (done in bulk)
+        self._pending_n = 0
+
+    def __getstate__(self):
+        self._flush()
+        return (self.key, self.hi, self.lo)
+
+    def __setstate__(self, state) -> None:
+        self.key, self.hi, self.lo = state
+        self._pending, self._pending_n = [], 0
 
     def add(self, groups, values) -> None:
         """Add `values` (float) to their `groups` (int); NaN is skipped, as pandas sums do."""
@@ -47,8 +57,19 @@ class ExactSums:
 
     def merge(self, other: ExactSums) -> None:
         """Add another state's sums into this one (exact)."""
+        other._flush()
         if len(other.key):
-            self._absorb(other.key, other.hi, other.lo)
+            # added up once the pending parts outgrow the state: each batch's merge would
+            # otherwise re-sort the whole state
+            self._pending.append((other.key, other.hi, other.lo))
+            self._pending_n += len(other.key)
+            if self._pending_n > max(4 * len(self.key), 1 << 20):
+                self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            parts, self._pending, self._pending_n = self._pending, [], 0
+            self._absorb(*(np.concatenate([p[i] for p in parts]) for i in range(3)))
 
     def _absorb(self, key, hi, lo) -> None:
         key = np.concatenate([self.key, key])
@@ -64,6 +85,7 @@ class ExactSums:
 
     def totals(self, n_groups: int) -> np.ndarray:
         """The correctly rounded sum of each group 0..n_groups-1 (0.0 where empty)."""
+        self._flush()
         out = np.zeros(n_groups, dtype=np.float64)
         if not len(self.key):
             return out

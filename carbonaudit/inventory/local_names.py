@@ -56,9 +56,13 @@ def implied_items(df, fl, activity_given, item_given) -> None:
 
 def item_units(df, fl, unit_text) -> None:
     """Units that only the item makes definite: Towngas `units`, and m³ of a fuel gas."""
+    import pandas as pd
+
     keys = df[["item", "unit_expr"]].astype(object).where(df[["item", "unit_expr"]].notna(), "")
-    pairs = {(u, i, e) for u, i, e in zip(unit_text, keys["item"], keys["unit_expr"],
-                                         strict=True) if u}
+    # the distinct (unit, item, unit expression) triples, found without a Python loop per row
+    triples = pd.DataFrame({"u": unit_text.astype(object).to_numpy(), "i": keys["item"].to_numpy(),
+                            "e": keys["unit_expr"].to_numpy()}).drop_duplicates()
+    pairs = {(u, i, e) for u, i, e in triples.itertuples(index=False) if u}
     readings = {p: item_unit(*p) for p in pairs}
     if not any(readings.values()):
         return

@@ -88,6 +88,7 @@ class Summary:
         self._grow()
         np.add.at(self.counts, remap[np.arange(len(other.counts))], other.counts)
         for col, acc in other.sums.items():
+            acc._flush()
             moved = ExactSums()
             moved.key = remap[acc.key // _EXP_SPAN] * _EXP_SPAN + acc.key % _EXP_SPAN
             moved.hi, moved.lo = acc.hi, acc.lo
