@@ -154,3 +154,17 @@ def test_without_a_reporting_period_only_gaps_inside_a_series_count(tmp_path):
                "", "HK-HKE", "") for m in (1, 6)]
     b = assess([str(workbook(tmp_path / "g.xlsx", events))], YEAR)
     assert findings(b, "monthly-gap") == []
+
+
+def test_data_origin_gives_the_measured_and_estimated_shares(tmp_path):
+    rows = bills("Office", range(1, 13), quantity=1_000.0)
+    a = assess([str(workbook(tmp_path / "h.xlsx", rows))], YEAR)
+    # the column does not reach the results from a workbook yet (not a canonical column),
+    # so it is set on the results frame: three months estimated, one unreadable
+    origin = ["invoiced"] * 8 + ["estimate", "估算", "Estimated", "guess"]
+    a.results["data_origin"] = origin
+    dq = data_quality_section(a.results)
+    scope2 = dq["by_scope"][0]
+    assert dq["data_origin_stated"] is True
+    assert scope2["estimated_share"] == pytest.approx(3 / 12)
+    assert scope2["components"]["measured"] == pytest.approx(8 / 12)

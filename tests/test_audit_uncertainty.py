@@ -159,8 +159,9 @@ def test_bad_cells_are_listed_and_keep_the_default():
     rows = frame(row(1.0, "lots", ""), row(1.0, "", "7"))
     p = row_parameters(rows)
     assert [(c, t) for _, c, t, _ in p.problems] == [("ad_uncertainty_pct", "lots")]
-    assert p.ad_source[0] == p.ad_source[1] == "ad.combustion.unspecified"
-    assert (p.ef_source[0], p.ef_source[1]) == ("ef.natural_gas", "row")
+    ids = p.source_ids
+    assert ids[p.ad_source[0]] == ids[p.ad_source[1]] == "ad.combustion.unspecified"
+    assert (ids[p.ef_source[0]], ids[p.ef_source[1]]) == ("ef.natural_gas", "row")
     assert p.ef_upper[1] == pytest.approx(0.07)
 
 

@@ -86,7 +86,7 @@ def data_quality_section(results) -> dict:
     weight = np.abs(results["co2e_kg"].to_numpy(dtype=float)[ok])
     weight = np.where(np.isfinite(weight), weight, 0.0)
     has_origin = ORIGIN_COLUMN in results.columns
-    origin = row_parameters(results[ok]).origin if has_origin else None
+    origin = row_parameters(results[ok]).origin_names() if has_origin else None
     reference = results["reference"].fillna("").astype(str).str.strip().str.len()
     passes = {
         "verified_factor": _equals(results["factor_status"], "verified")[ok],

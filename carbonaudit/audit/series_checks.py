@@ -24,7 +24,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from carbonaudit.audit.frames import NAT as _NAT
+from carbonaudit.audit.frames import assessed
+from carbonaudit.audit.frames import codes as _codes
+from carbonaudit.audit.frames import combine as _combine
+from carbonaudit.audit.frames import days as _days
+from carbonaudit.audit.frames import place as _at
 from carbonaudit.findings import Finding, info, warning
+
+__all__ = ["GAP", "OUTLIER", "OVERLAP", "SeriesResult", "assessed", "check_series"]
 
 CONTINUOUS = frozenset({"stationary_combustion", "mobile_combustion", "purchased_electricity",
                         "purchased_heat", "purchased_steam", "purchased_cooling", "water"})
@@ -105,60 +113,6 @@ def check_series(df, locate, period=None) -> SeriesResult:
     out.counts = {**empty, "series": n_series, "checked_for_gaps": int(continuous.sum()),
                   "with_gaps": len(gap_series), "with_overlaps": len(overlap_series),
                   "checked_for_outliers": tested, "outlier_periods": outliers}
-    return out
-
-
-_NAT = -(2 ** 63)  # NaT as int64
-
-
-def assessed(df):
-    """Boolean mask of assessed rows, read from the category codes when it is categorical."""
-    import numpy as np
-
-    col = df["status"]
-    if hasattr(col, "cat"):
-        cats = list(col.cat.categories)
-        if "assessed" not in cats:
-            return np.zeros(len(df), dtype=bool)
-        return col.cat.codes.to_numpy() == cats.index("assessed")
-    return col.to_numpy() == "assessed"
-
-
-def _days(col):
-    """A datetime column as int64 days since 1970 (NaT as the int64 minimum)."""
-    import numpy as np
-
-    return col.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-
-
-def _codes(col):
-    """Integer codes and the distinct values of a column (blank and missing share a code)."""
-    import pandas as pd
-
-    if hasattr(col, "cat"):
-        codes = col.cat.codes.to_numpy().astype("int64")
-        cats = list(col.cat.categories)
-        return (codes.copy() if (codes >= 0).all() else
-                pd.Series(codes).where(codes >= 0, len(cats)).to_numpy()), [*cats, ""]
-    codes, uniques = pd.factorize(col.fillna(""), use_na_sentinel=False)
-    return codes.astype("int64"), list(uniques)
-
-
-def _combine(*codes):
-    """One dense integer code per distinct combination of several code arrays."""
-    import numpy as np
-    import pandas as pd
-
-    frame = pd.DataFrame({str(k): c for k, c in enumerate(codes)})
-    return frame.groupby(list(frame.columns), sort=True).ngroup().to_numpy().astype(np.int64)
-
-
-def _at(values, codes, n):
-    """values[i] placed at codes[i] (all members of a code share the value)."""
-    import numpy as np
-
-    out = np.empty(n, dtype=values.dtype)
-    out[codes] = values
     return out
 
 

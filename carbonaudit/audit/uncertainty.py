@@ -21,7 +21,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from carbonaudit.audit.uncertainty_inputs import defaults, row_parameters
+from carbonaudit.audit.uncertainty_inputs import (
+    ORIGIN_COLUMN,
+    OVERRIDE_COLUMNS,
+    defaults,
+    row_parameters,
+)
 from carbonaudit.factors.vocab import ACTIVITIES
 from carbonaudit.findings import Finding, Location, info, warning
 
@@ -102,35 +107,55 @@ def assess_uncertainty(results, *, draws: int = DEFAULT_DRAWS, seed: int = DEFAU
 
 
 def _blocks(results):
-    """Rows summed into blocks of one source, site and parameter set; and the input summary."""
+    """Rows summed into blocks of one source, site and parameter set; and the input summary.
+
+    Everything per row is integer codes and numpy sums; text is looked at per block only.
+    """
     import numpy as np
     import pandas as pd
 
-    ok = results[(results["status"].to_numpy() == "assessed")
-                 & results["scope"].notna().to_numpy()]
-    p = row_parameters(ok)
+    from carbonaudit.audit.distributions import DISTRIBUTIONS
+    from carbonaudit.audit.frames import assessed, codes, combine, first_positions
+
+    wanted = ("scope", "activity", "item", "factor_id_used", "site", "co2e_kg", ORIGIN_COLUMN,
+              *OVERRIDE_COLUMNS.values())
+    mask = assessed(results) & results["scope"].notna().to_numpy()
+    ok = results.loc[mask, [c for c in wanted if c in results.columns]]
+    parts = [codes(ok[c]) if c in ok.columns else (np.zeros(len(ok), dtype=np.int64), [""])
+             for c in ("activity", "item", "factor_id_used", "site")]
+    p = row_parameters(ok, keys=parts[:2])
     kg = ok["co2e_kg"].to_numpy(dtype=float)
-    frame = pd.DataFrame({
-        "scope": ok["scope"].astype("int64").to_numpy(),
-        "activity": ok["activity"].astype(str).to_numpy(),
-        "item": ok["item"].astype(str).to_numpy(),
-        "factor_id": ok["factor_id_used"].astype(str).to_numpy(),
-        "site": ok["site"].astype(str).to_numpy() if "site" in ok else "",
-        "kg": kg, "abs_kg": np.abs(kg), "rows": 1,
-        "ad_lower": p.ad_lower, "ad_upper": p.ad_upper, "ad_dist": p.ad_dist,
-        "ad_source": p.ad_source, "ef_lower": p.ef_lower, "ef_upper": p.ef_upper,
-        "ef_dist": p.ef_dist, "ef_source": p.ef_source,
+    kg = np.where(np.isfinite(kg), kg, 0.0)
+    absolute = np.abs(kg)
+    scope = ok["scope"].to_numpy(dtype="int64")
+    inputs = _inputs_summary(p, absolute)
+    if not len(ok):
+        return pd.DataFrame(columns=[*_BLOCK_TEXT, *_BLOCK_NUMBERS, "source", "factor",
+                                     "series"]), inputs
+    block = combine(scope, *(c for c, _ in parts), p.parameter_set)
+    n = int(block.max()) + 1
+    first = first_positions(block, n)
+
+    def total(weights):
+        return np.bincount(block, weights=weights, minlength=n)
+
+    names = np.asarray(DISTRIBUTIONS, dtype=object)
+    blocks = pd.DataFrame({
+        "scope": scope[first],
+        **{col: np.asarray(uniques, dtype=object)[c[first]]
+           for col, (c, uniques) in zip(_BLOCK_TEXT, parts, strict=True)},
+        "ad_lower": p.ad_lower[first], "ad_upper": p.ad_upper[first],
+        "ad_dist": names[p.ad_dist[first]], "ef_lower": p.ef_lower[first],
+        "ef_upper": p.ef_upper[first], "ef_dist": names[p.ef_dist[first]],
+        "kg": total(kg), "abs_kg": total(absolute), "rows": np.bincount(block, minlength=n),
+        # |E| x U, summed linearly (correlated within a block)
+        "ad_wlo": total(p.ad_lower * absolute), "ad_whi": total(p.ad_upper * absolute),
+        "ef_wlo": total(p.ef_lower * absolute), "ef_whi": total(p.ef_upper * absolute),
     })
-    inputs = _inputs_summary(frame)
-    keys = ["scope", "activity", "item", "factor_id", "site", "ad_lower", "ad_upper", "ad_dist",
-            "ef_lower", "ef_upper", "ef_dist"]
-    for side in ("ad", "ef"):  # |E| x U, summed linearly (correlated within a block)
-        frame[f"{side}_wlo"] = frame[f"{side}_lower"] * frame["abs_kg"]
-        frame[f"{side}_whi"] = frame[f"{side}_upper"] * frame["abs_kg"]
-    blocks = frame.groupby(keys, sort=True, dropna=False, observed=True).agg(
-        kg=("kg", "sum"), abs_kg=("abs_kg", "sum"), rows=("rows", "sum"),
-        ad_wlo=("ad_wlo", "sum"), ad_whi=("ad_whi", "sum"),
-        ef_wlo=("ef_wlo", "sum"), ef_whi=("ef_whi", "sum")).reset_index()
+    # a fixed order by text, so sources are listed and drawn the same way on every run
+    blocks = blocks.sort_values(["scope", *_BLOCK_TEXT, "ad_lower", "ad_upper", "ad_dist",
+                                 "ef_lower", "ef_upper", "ef_dist"], kind="stable",
+                                ignore_index=True)
     blocks["source"] = blocks.groupby(["scope", "activity", "item", "factor_id"],
                                       sort=True).ngroup()
     blocks["factor"] = blocks.groupby("factor_id", sort=True).ngroup()
@@ -138,24 +163,33 @@ def _blocks(results):
     return blocks, inputs
 
 
-def _inputs_summary(frame) -> dict:
+_BLOCK_TEXT = ("activity", "item", "factor_id", "site")
+_BLOCK_NUMBERS = ("scope", "ad_lower", "ad_upper", "ad_dist", "ef_lower", "ef_upper",
+                  "ef_dist", "kg", "abs_kg", "rows", "ad_wlo", "ad_whi", "ef_wlo", "ef_whi")
+
+
+def _inputs_summary(p, absolute) -> dict:
+    import numpy as np
+
     used = []
     table = defaults()
-    total = float(frame["abs_kg"].sum())
-    for side, parameter in (("ad", "activity_data"), ("ef", "emission_factor")):
-        g = frame.groupby(f"{side}_source", sort=True).agg(rows=("rows", "sum"),
-                                                           abs_kg=("abs_kg", "sum"))
-        for sid, r in g.iterrows():
+    whole = float(absolute.sum())
+    k = len(p.source_ids)
+    for codes, parameter in ((p.ad_source, "activity_data"), (p.ef_source, "emission_factor")):
+        rows = np.bincount(codes, minlength=k)
+        weight = np.bincount(codes, weights=absolute, minlength=k)
+        for i in sorted(np.flatnonzero(rows), key=lambda i: p.source_ids[i]):
+            sid = p.source_ids[i]
             d = table.get(sid)
-            entry = {"parameter": parameter, "id": sid, "rows": int(r["rows"]),
-                     "share_of_emissions": _share(r["abs_kg"], total)}
+            entry = {"parameter": parameter, "id": sid, "rows": int(rows[i]),
+                     "share_of_emissions": _share(weight[i], whole)}
             if d is not None:
                 entry.update(lower_pct=100 * d.lower, upper_pct=100 * d.upper,
                              distribution=d.distribution, source=d.source, status=d.status)
             else:
                 entry.update(source="the row's own cell", status="row")
             used.append(entry)
-    return {"rows": int(frame["rows"].sum()), "defaults_used": used}
+    return {"rows": int(len(absolute)), "defaults_used": used}
 
 
 def _share(part: float, whole: float) -> float:

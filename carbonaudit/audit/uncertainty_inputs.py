@@ -125,7 +125,11 @@ def parse_percent(text) -> tuple[float, float] | None:
 
 @dataclass
 class RowParameters:
-    """Per-row uncertainty inputs as numpy arrays aligned with the rows they came from."""
+    """Per-row uncertainty inputs as numpy arrays aligned with the rows they came from.
+
+    Distributions are codes into DISTRIBUTIONS and sources codes into `source_ids`, so a
+    million rows carry small integers rather than text.
+    """
 
     ad_lower: object
     ad_upper: object
@@ -135,73 +139,100 @@ class RowParameters:
     ef_upper: object
     ef_dist: object
     ef_source: object
-    origin: object
+    origin: object  # codes into ORIGINS
+    source_ids: list
+    parameter_set: object  # one code per distinct (activity, item, origin, overrides)
     problems: list  # (row label, column, cell text, why): cells that were not understood
 
+    def origin_names(self):
+        """The data origin of each row as text."""
+        import numpy as np
 
-def row_parameters(rows) -> RowParameters:
+        return np.asarray(ORIGINS, dtype=object)[self.origin]
+
+
+def row_parameters(rows, keys=None) -> RowParameters:
     """Uncertainty inputs for each row of `rows` (a results frame of assessed rows).
 
     A row's own `ad_uncertainty_pct` / `ef_uncertainty_pct` / `data_origin` cell wins when
     the frame carries those columns; a cell that cannot be read is listed in `problems` and
-    the row keeps the default, so the caller can report it where the cell is.
+    the row keeps the default, so the caller can report it where the cell is.  Defaults are
+    looked up once per distinct (activity, item, origin).  `keys` may pass the activity and
+    item codes (frames.codes of each) when the caller has them already.
     """
     import numpy as np
-    import pandas as pd
+
+    from carbonaudit.audit.distributions import DISTRIBUTIONS
+    from carbonaudit.audit.frames import codes, combine, first_positions
 
     problems: list = []
     origin = _origins(rows, problems)
+    (act, act_names), (item, item_names) = keys or (codes(rows["activity"]),
+                                                    codes(rows["item"]))
+    combo = combine(act, item, origin) if len(rows) else np.zeros(0, dtype=np.int64)
+    n = int(combo.max()) + 1 if len(combo) else 0
+    first = first_positions(combo, n)
+    keys = [(act_names[act[f]], item_names[item[f]], ORIGINS[origin[f]]) for f in first]
+    source_ids: list = ["row"]
     out = {}
+    overridden = []
     for parameter, prefix in (("activity_data", "ad"), ("emission_factor", "ef")):
-        keys = pd.DataFrame({"a": rows["activity"].astype(str).to_numpy(),
-                             "i": rows["item"].astype(str).to_numpy(), "o": origin})
-        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
-        found = [lookup(parameter, a, i, o) for a, i, o in uniques]
-        lower = np.array([d.lower for d in found] or [0.0])[codes]
-        upper = np.array([d.upper for d in found] or [0.0])[codes]
-        dist = np.array([d.distribution for d in found] or [""], dtype=object)[codes]
-        source = np.array([d.id for d in found] or [""], dtype=object)[codes]
+        found = [lookup(parameter, *k) for k in keys]
+        for d in found:
+            if d.id not in source_ids:
+                source_ids.append(d.id)
+        lower = np.array([d.lower for d in found] or [0.0])[combo]
+        upper = np.array([d.upper for d in found] or [0.0])[combo]
+        dist = np.array([DISTRIBUTIONS.index(d.distribution) for d in found] or [0],
+                        dtype=np.int8)[combo]
+        source = np.array([source_ids.index(d.id) for d in found] or [0],
+                          dtype=np.int16)[combo]
         given = _overrides(rows, OVERRIDE_COLUMNS[parameter], problems)
         if given is not None:
             mask, lo, hi = given
             lower = np.where(mask, lo, lower)
             upper = np.where(mask, hi, upper)
-            chosen = np.array([choose(a, b) for a, b in zip(lo[mask], hi[mask], strict=True)],
-                              dtype=object)
             dist = dist.copy()
-            dist[mask] = chosen
-            source = np.where(mask, "row", source)
+            dist[mask] = [DISTRIBUTIONS.index(choose(a, b))
+                          for a, b in zip(lo[mask], hi[mask], strict=True)]
+            source = np.where(mask, 0, source).astype(np.int16)
+            overridden += [lower, upper, dist]
         out[prefix] = (lower, upper, dist, source)
-    return RowParameters(*out["ad"], *out["ef"], origin, problems)
+    parameter_set = combine(combo, *overridden) if overridden and len(rows) else combo
+    return RowParameters(*out["ad"], *out["ef"], origin, source_ids, parameter_set, problems)
 
 
 def _origins(rows, problems: list):
+    """Codes into ORIGINS per row; a value not understood is listed and counts unspecified."""
     import numpy as np
-    import pandas as pd
 
+    from carbonaudit.audit.frames import codes
+
+    unspecified = ORIGINS.index("unspecified")
     if ORIGIN_COLUMN not in rows.columns:
-        return np.full(len(rows), "unspecified", dtype=object)
-    text = rows[ORIGIN_COLUMN].fillna("").astype(str)
-    codes, uniques = pd.factorize(text)
+        return np.full(len(rows), unspecified, dtype=np.int64)
+    text, uniques = codes(rows[ORIGIN_COLUMN].astype(object))
     mapped = [origin_of(u) for u in uniques]
     for k, (u, m) in enumerate(zip(uniques, mapped, strict=True)):
-        if m is None:
-            first = rows.index[np.flatnonzero(codes == k)[0]]
-            problems.append((first, ORIGIN_COLUMN, u, "is not metered, invoiced or estimated"))
-    return np.array([m or "unspecified" for m in mapped] or ["unspecified"],
-                    dtype=object)[codes] if len(rows) else np.array([], dtype=object)
+        if m is None and (hit := np.flatnonzero(text == k)).size:
+            problems.append((rows.index[hit[0]], ORIGIN_COLUMN, u,
+                             "is not metered, invoiced or estimated"))
+    table = np.array([ORIGINS.index(m) if m else unspecified for m in mapped] or
+                     [unspecified], dtype=np.int64)
+    return table[text]
 
 
 def _overrides(rows, column: str, problems: list):
     import numpy as np
-    import pandas as pd
+
+    from carbonaudit.audit.frames import codes
 
     if column not in rows.columns:
         return None
-    text = rows[column].fillna("").astype(str).str.strip()
-    codes, uniques = pd.factorize(text)
+    text, uniques = codes(rows[column].astype(object))
     parsed = []
-    for k, u in enumerate(uniques):
+    for k, raw in enumerate(uniques):
+        u = raw.strip()
         value = parse_percent(u) if u else None
         why = None
         if u and value is None:
@@ -209,11 +240,11 @@ def _overrides(rows, column: str, problems: list):
         elif value is not None:
             why = problem(value[0], value[1], choose(*value))
         if why:
-            for i in np.flatnonzero(codes == k):
+            for i in np.flatnonzero(text == k):
                 problems.append((rows.index[i], column, u, why))
             value = None
         parsed.append(value)
-    mask = np.array([v is not None for v in parsed] or [False])[codes]
-    lo = np.array([v[0] if v else np.nan for v in parsed] or [np.nan])[codes]
-    hi = np.array([v[1] if v else np.nan for v in parsed] or [np.nan])[codes]
+    mask = np.array([v is not None for v in parsed] or [False])[text]
+    lo = np.array([v[0] if v else np.nan for v in parsed] or [np.nan])[text]
+    hi = np.array([v[1] if v else np.nan for v in parsed] or [np.nan])[text]
     return mask, lo, hi
