@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -128,21 +127,10 @@ def _libreoffice() -> str | None:
 
 def _recalculate(xlsx: Path, folder: Path) -> Path:
     """The template recalculated by LibreOffice with its own formulas (always on load)."""
-    profile = folder / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><oor:items '
-        'xmlns:oor="http://openoffice.org/2001/registry" '
-        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
-        '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>'
-        '</oor:items>', "utf-8")
-    out = folder / "recalculated"
-    subprocess.run([_libreoffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
-                    str(xlsx)], check=True, capture_output=True, timeout=300)
-    return out / xlsx.name
+    from test_audit_workpapers import _recalculate as recalculate  # one LibreOffice runner
+
+    (out,) = recalculate([xlsx], folder)
+    return out
 
 
 def test_unrecalculated_template_is_said_not_compared(tmp_path, sample_doc) -> None:

@@ -80,6 +80,14 @@ def read_grid(path: str | Path, accepts: Callable[[list[list[object]]], bool]) -
 
     Raises `InputUnreadable` for files that cannot be read at all.
     """
+    shown, path, data, digest, kind = _open(path)
+    if kind == "xlsx":
+        return _read_workbook(path, shown, digest, accepts)
+    return _read_csv(data, shown, digest, path.name, accepts)
+
+
+def _open(path: str | Path) -> tuple[str, Path, bytes, str, str]:
+    """(name as given, path, bytes, SHA-256, "xlsx" | "csv"), or `InputUnreadable`."""
     shown = str(path)
     path = Path(path)
     if not path.is_file():
@@ -88,11 +96,11 @@ def read_grid(path: str | Path, accepts: Callable[[list[list[object]]], bool]) -
     digest = hashlib.sha256(data).hexdigest()
     ext = path.suffix.lower()
     if ext in (".xlsx", ".xlsm", ".xls") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-        return _read_workbook(path, shown, digest, accepts)
+        return shown, path, data, digest, "xlsx"
     if ext not in (".csv", ".txt"):
         raise InputUnreadable(shown, f"unsupported file type '{ext or path.name}'; give an "
                               ".xlsx workbook or a .csv file")
-    return _read_csv(data, shown, digest, path.name, accepts)
+    return shown, path, data, digest, "csv"
 
 
 def _read_workbook(path: Path, shown: str, digest: str,
@@ -261,21 +269,12 @@ def read_sheet(path: str | Path, accepts: Callable[[list[list[object]]], bool]) 
 
     Raises `InputUnreadable` for files that cannot be read at all.
     """
-    shown = str(path)
-    path = Path(path)
-    if not path.is_file():
-        raise InputUnreadable(shown, "no such file" if not path.exists() else "not a file")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    ext = path.suffix.lower()
-    if ext in (".xlsx", ".xlsm", ".xls") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+    shown, path, data, digest, kind = _open(path)
+    if kind == "xlsx":
         grid = _read_workbook(path, shown, digest,
                               lambda rows: accepts(rows[:_HEADER_WINDOW]))
         return Sheet(grid.path, grid.sha256, "xlsx", grid.sheet, grid.rows[:_HEADER_WINDOW],
                      rows=grid.rows)
-    if ext not in (".csv", ".txt"):
-        raise InputUnreadable(shown, f"unsupported file type '{ext or path.name}'; give an "
-                              ".xlsx workbook or a .csv file")
     encoding = _encoding(data, shown)
     head_text = data[:_HEAD_BYTES].decode(encoding, errors="ignore")
     delimiter, head = _delimiter(head_text, accepts)
