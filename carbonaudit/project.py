@@ -35,9 +35,6 @@ _SCHEMA: dict[str, tuple[str, ...]] = {
     "intensity": INTENSITY_KEYS,  # revenue (with currency), floor area, headcount, t
     "assessment": ("gwp", "factor_sets", "extra_factors", "default_sector", "inputs",
                    "standard", "grid_factor"),
-    # intensity denominators for HKEX Part D (report --format hkex)
-    "disclosure": ("revenue", "revenue_unit", "floor_area_m2", "production",
-                   "production_unit"),
 }
 
 
@@ -57,8 +54,7 @@ class Config:
     path: Path | None = None
     standard: str = "ghg-protocol"
     grid_factor: str = "mee"
-    intensity_basis: Denominators | None = None  # the [intensity] denominators
-    intensity: tuple[tuple[str, float, str], ...] = ()  # (name, amount, unit)
+    intensity: Denominators | None = None  # the [intensity] denominators
 
     @classmethod
     def default(cls) -> Config:
@@ -131,13 +127,14 @@ standard = "ghg-protocol"
 # enterprise-reporting factor)
 grid_factor = "mee"
 
-# Intensity for HKEX Part D (report --format hkex): uncomment the denominators you report.
-# [disclosure]
-# revenue = 120.5                # in revenue_unit
-# revenue_unit = "HKD million"
+# Intensity (inventory.json, HKEX Part D, HK EPD): uncomment the denominators you report,
+# for the same reporting period.
+# [intensity]
+# revenue = 120500000            # in revenue_currency
+# revenue_currency = "HKD"       # ISO 4217 code, required with revenue
 # floor_area_m2 = 2500
-# production = 10000
-# production_unit = "t"
+# headcount = 85
+# production_t = 10000
 """
 
 
@@ -190,27 +187,8 @@ def _build_config(data: dict[str, Any], path: Path) -> Config:
                          default.standard),
         grid_factor=_choice(assessment, "assessment.grid_factor", "grid_factor", GRID_FACTORS,
                             default.grid_factor),
-        intensity_basis=parse_intensity(data.get("intensity")),
-        intensity=_intensity(data.get("disclosure", {})),
+        intensity=parse_intensity(data.get("intensity")),
     )
-
-
-def _intensity(table: dict) -> tuple[tuple[str, float, str], ...]:
-    """[disclosure] denominators as (name, amount, unit); each amount must be positive."""
-    out = []
-    for name, unit_key, default_unit in (("revenue", "revenue_unit", "HKD million"),
-                                         ("floor_area_m2", None, "m2"),
-                                         ("production", "production_unit", None)):
-        if name not in table:
-            continue
-        value = table[name]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise UsageError(f"disclosure.{name} must be a positive number")
-        unit = table.get(unit_key, default_unit) if unit_key else default_unit
-        if not isinstance(unit, str) or not unit.strip():
-            raise UsageError(f"disclosure.{unit_key} must name the unit, e.g. \"t\"")
-        out.append((name, float(value), unit.strip()))
-    return tuple(out)
 
 
 def _check_keys(data: dict[str, Any]) -> None:

@@ -59,7 +59,8 @@ def _cells(path: Path) -> list[list]:
 
 
 def test_hkex_part_d_workbook_and_pdf(tmp_path):
-    doc_path = _project(tmp_path, "[disclosure]\nrevenue = 35.2\nfloor_area_m2 = 850\n")
+    doc_path = _project(tmp_path, "[intensity]\nrevenue = 35200000\nrevenue_currency = \"HKD\"\n"
+                                  "floor_area_m2 = 850\n")
     res = runner.invoke(app, ["report", str(doc_path), "--format", "hkex", "--lang", "zh-Hant"])
     assert res.exit_code == 0, res.output
     xlsx = doc_path.with_name("report-zh-Hant-hkex.xlsx")
@@ -70,7 +71,7 @@ def test_hkex_part_d_workbook_and_pdf(tmp_path):
     s2 = (18500 * 0.39 + 1200 * 0.6) / 1000      # CLP electricity + Towngas production, t
     assert rows["Scope 1 (direct) / 範圍一（直接）"][0] == pytest.approx(s1)
     assert rows["Scope 2, location-based / 範圍二（按地點）"][0] == pytest.approx(s2)
-    per_revenue = rows["revenue (HKD million) / 收益（HKD million）"]
+    per_revenue = rows["revenue (million HKD) / 收益（million HKD）"]
     assert per_revenue[0] == pytest.approx((s1 + s2) / 35.2)
     assert rows["floor area (m2) / 樓面面積（m2）"][0] == pytest.approx((s1 + s2) / 850)
     s3 = [k for k in rows if k.split(".")[0].isdigit() and " / " in k]
@@ -84,14 +85,15 @@ def test_hkex_without_denominators_says_where_to_give_them(tmp_path):
     res = runner.invoke(app, ["report", str(doc_path), "--format", "hkex"])
     assert res.exit_code == 0, res.output
     text = json.dumps(_cells(doc_path.with_name("report-en-hkex.xlsx")), ensure_ascii=False)
-    assert "[disclosure]" in text
+    assert "[intensity]" in text
 
 
-def test_bad_disclosure_is_a_usage_error(tmp_path):
-    (tmp_path / "c.toml").write_text("[disclosure]\nrevenue = -3\n", encoding="utf-8")
+def test_bad_intensity_is_a_usage_error(tmp_path):
+    (tmp_path / "c.toml").write_text("[intensity]\nrevenue = -3\nrevenue_currency = \"HKD\"\n",
+                                     encoding="utf-8")
     res = runner.invoke(app, ["assess", str(tmp_path / "x.xlsx"), "-c", str(tmp_path / "c.toml")])
     assert res.exit_code == 2
-    assert "disclosure.revenue" in res.output
+    assert "intensity.revenue" in res.output
 
 
 def test_hk_epd_chapter_in_chinese_report(tmp_path):

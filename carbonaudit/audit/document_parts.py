@@ -21,7 +21,7 @@ def document_parts(assessment, doc: dict) -> dict:
         "data_quality": data_quality_section(assessment.results),
         "by_scope_gas": gases_by_scope(assessment.results),
     }
-    intensity = intensity_section(getattr(assessment.config, "intensity_basis", None),
+    intensity = intensity_section(getattr(assessment.config, "intensity", None),
                                   doc["totals_kgco2e"])
     if intensity is not None:
         parts["intensity"] = intensity

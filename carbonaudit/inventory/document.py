@@ -73,9 +73,6 @@ def build_document(a) -> dict:
         "factors_used": _factors_used(ok, a.library),
     }
     doc.update(document_parts(a, doc))  # data quality, gases by scope, intensity (audit/)
-    if getattr(cfg, "intensity", ()):  # HKEX Part D intensity denominators from the config
-        doc["intensity_denominators"] = [{"name": n, "amount": v, "unit": u}
-                                         for n, v, u in cfg.intensity]
     return doc
 
 

@@ -5,7 +5,8 @@ metrics list of the HKEX *Implementation Guidance for Climate Disclosures* (Apri
 chapter 5, GHG emissions and cross-industry metrics) and says so: Scope 1; Scope 2
 location-based with the contractual-instrument (market-based) information; Scope 3 by
 category on a comply-or-explain basis (a category without rows is listed for the issuer to
-explain); intensity per the denominators given under `[disclosure]` in carbonaudit.toml.
+explain); intensity (Scope 1 + 2) per the denominators given under `[intensity]` in
+carbonaudit.toml.
 Every label is bilingual (English and Chinese) in one cell, so the workbook and the PDF
 section serve a bilingual annual report.  Drawn from the validated document only.
 """
@@ -78,7 +79,7 @@ def build(doc: dict, *, lang: str, doc_hash: str, command: str) -> ReportView:
     chapters = [
         Chapter("hkex", B("hkex.chapter"), L("hkex.sheet"),
                 [Text(B("hkex.basis")), facts, ghg, s3,
-                 _intensity(doc, B, s1 + s2l, s1 + s2m), Text(B("hkex.other_metrics"))]),
+                 _intensity(doc, B), Text(B("hkex.other_metrics"))]),
     ]
     std = (doc.get("standard") or {}).get("name", "ghg-protocol")
     return ReportView(
@@ -103,10 +104,13 @@ def _facts(doc: dict, B: _Both, doc_hash: str) -> Table:
                  ])
 
 
-def _intensity(doc: dict, B: _Both, location_t: float, market_t: float) -> Table:
-    rows = [[B(f"hkex.per.{d['name']}", unit=d["unit"]), location_t / d["amount"],
-             market_t / d["amount"], d["amount"]]
-            for d in doc.get("intensity_denominators", [])]
+def _intensity(doc: dict, B: _Both) -> Table:
+    # Scope 1 + 2 per unit, from the document's intensity section ([intensity] in the config)
+    metrics = (doc.get("intensity") or {}).get("metrics", [])
+    rows = [[B(f"hkex.per.{m['metric']}", unit=m["denominator_unit"]),
+             m["kgco2e_per_unit"]["scopes_1_2_location"] / 1000,
+             m["kgco2e_per_unit"]["scopes_1_2_market"] / 1000, m["denominator"]]
+            for m in metrics]
     return Table("hkex_intensity", B("hkex.table.intensity"),
                  [Column(B("hkex.col.denominator")), Column(B("hkex.col.per_location"), "num"),
                   Column(B("hkex.col.per_market"), "num"),
