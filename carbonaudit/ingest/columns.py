@@ -18,7 +18,7 @@ CANONICAL: tuple[str, ...] = (
     "activity", "item", "quantity", "unit", "site", "period_start", "period_end", "year",
     "region", "sector", "factor_id", "supplier_factor", "supplier_factor_unit", "scope",
     "scope3_category", "iso_category", "reference", "description", "claimed_kgco2e",
-    "supplier",
+    "supplier", "data_origin", "ad_uncertainty_pct", "ef_uncertainty_pct",
 )
 
 REQUIRED: tuple[str, ...] = ("activity", "quantity")
@@ -96,6 +96,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     # The client's own per-row figure, for `carbonaudit verify`.  Every spelling names kg:
     # a bare "emissions" or "排放量" could be in tonnes, and a unit guessed is a wrong number.
+    "data_origin": (
+        "data origin", "data source type", "origin of data", "數據來源", "数据来源",
+        "數據類型", "数据类型",
+    ),
+    "ad_uncertainty_pct": (
+        "activity data uncertainty", "activity data uncertainty (%)", "ad uncertainty",
+        "ad uncertainty (%)", "活動數據不確定性 (%)", "活动数据不确定性 (%)",
+    ),
+    "ef_uncertainty_pct": (
+        "emission factor uncertainty", "emission factor uncertainty (%)", "ef uncertainty",
+        "ef uncertainty (%)", "排放因子不確定性 (%)", "排放因子不确定性 (%)",
+    ),
     "claimed_kgco2e": (
         "claimed kgco2e", "claimed emissions (kgCO2e)", "reported emissions (kgCO2e)",
         "emissions (kgCO2e)", "emissions kgco2e", "ghg emissions (kgCO2e)", "kgco2e",

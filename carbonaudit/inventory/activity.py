@@ -19,7 +19,10 @@ from carbonaudit.inventory import local_names
 NEGATIVE_ALLOWED = frozenset({"process", "purchased_goods", "capital_goods"})
 
 TEXT_COLUMNS = ("site", "region", "sector", "factor_id", "reference", "description",
-                "supplier_factor_unit", "supplier")
+                "supplier_factor_unit", "supplier",
+                # read by assess --uncertainty (audit/uncertainty_inputs), which reports a cell
+                # it cannot read at that cell
+                "data_origin", "ad_uncertainty_pct", "ef_uncertainty_pct")
 
 
 @dataclass

@@ -103,6 +103,19 @@ COLUMN_HELP: dict[str, tuple[str, str, str, str, str]] = {
         "Free text notes.",
         "說明", "備註文字。",
         "说明", "备注文字。"),
+    "data_origin": (
+        "Optional, for --uncertainty: metered, invoiced or estimated.",
+        "數據來源", "選填，供不確定性分析：metered（計量）、invoiced（發票）或 estimated（估算）。",
+        "数据来源",
+        "选填，供不确定性分析：metered（计量）、invoiced（发票）或 estimated（估算）。"),
+    "ad_uncertainty_pct": (
+        "Optional, for --uncertainty: ± % of the quantity at 95 % (e.g. 5, or -5/+10).",
+        "活動數據不確定性 (%)", "選填：數量的 ± 百分比（95% 置信），例如 5 或 -5/+10。",
+        "活动数据不确定性 (%)", "选填：数量的 ± 百分比（95% 置信），例如 5 或 -5/+10。"),
+    "ef_uncertainty_pct": (
+        "Optional, for --uncertainty: ± % of the emission factor at 95 % (e.g. 7).",
+        "排放因子不確定性 (%)", "選填：排放因子的 ± 百分比（95% 置信），例如 7。",
+        "排放因子不确定性 (%)", "选填：排放因子的 ± 百分比（95% 置信），例如 7。"),
     "claimed_kgco2e": (
         "Optional, for verification: the emissions you reported for this row, in kg CO2e.",
         "排放量 (kgCO2e)", "選填，供核查用：此行已申報的排放量（千克二氧化碳當量）。",
