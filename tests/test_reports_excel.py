@@ -238,3 +238,28 @@ def test_results_sheet_factor_values_are_numbers(inventory, tmp_path):
     col = header.index("factor_co2_fossil")
     values = [r[col] for r in rows[rows.index(header) + 1:] if len(r) > col and r[col] != ""]
     assert values and all(isinstance(v, float) for v in values)
+
+
+def test_intensity_table_divides_the_totals_by_the_configured_denominators(tmp_path):
+    from typer.testing import CliRunner
+
+    from carbonaudit.cli import app
+
+    sample = ROOT / "samples/harbour_metals"
+    shutil.copy(sample / "activity_2025.xlsx", tmp_path / "activity_2025.xlsx")
+    config = (sample / "carbonaudit.toml").read_text(encoding="utf-8")
+    (tmp_path / "carbonaudit.toml").write_text(
+        config + '\n[intensity]\nrevenue = 480000000\nrevenue_currency = "HKD"\n'
+                 "floor_area_m2 = 12500\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["assess", "-c", str(tmp_path / "carbonaudit.toml"), "--out",
+                                   str(tmp_path / "out"), "--report", "xlsx"])
+    assert res.exit_code in (0, 1), res.output
+    doc = json.loads((tmp_path / "out/inventory.json").read_text("utf-8"))
+    tot = doc["totals_kgco2e"]
+    rows = sheet_rows(tmp_path / "out/report-en.xlsx", Labels("en")("sheet.summary"))
+    per = {r[0]: r[1:] for r in rows if r and str(r[0]).startswith("per ")}
+    revenue, area = per["per million HKD"], per["per m2"]
+    assert revenue[0] == pytest.approx(tot["scope_1"] / 1000 / 480)
+    assert area[4] == pytest.approx((tot["scope_1"] + tot["scope_2_location"]) / 1000 / 12500)
+    assert area[5] == pytest.approx(
+        (tot["scope_1"] + tot["scope_2_location"] + tot["scope_3"]) / 1000 / 12500)

@@ -36,7 +36,8 @@ def build(doc: dict, L: Labels, standard: str, *, doc_hash: str, command: str,
     chapters = [
         Chapter("summary", L("chapter.summary"), L("sheet.summary"),
                 [_facts_table(doc, L, standard, doc_hash), _headline_table(headlines, L),
-                 _iso_table(doc, L, standard), _rows_table(doc, L)]),
+                 _iso_table(doc, L, standard), _rows_table(doc, L),
+                 *_intensity_table(doc, L)]),
         _breakdown(doc, L, standard),
         *standard_chapters(doc, L),  # GB/T 32150, HK EPD/EMSD: the standard's own breakdown
         _sites(doc, L),
@@ -116,6 +117,23 @@ def _rows_table(doc: dict, L: Labels) -> Table:
     return Table("rows", L("table.rows"), [Column(L("col.item")), Column(L("col.rows"), "int")],
                  [[L(f"rows.{k}"), rows[k]] for k in ("read", "assessed", "rejected",
                                                        "blank_skipped")])
+
+
+_INTENSITY_BASES = ("scope_1", "scope_2_location", "scope_2_market", "scope_3",
+                    "scopes_1_2_location", "scopes_1_2_3_location")
+
+
+def _intensity_table(doc: dict, L: Labels) -> list[Table]:
+    """t CO2e per unit of each [intensity] denominator, from the document's own section."""
+    metrics = (doc.get("intensity") or {}).get("metrics", [])
+    if not metrics:
+        return []
+    return [Table("intensity", L("table.intensity"),
+                  [Column(L("col.denominator")),
+                   *(Column(L(f"intensity.{b}"), "num") for b in _INTENSITY_BASES)],
+                  [[L("intensity.per", unit=m["denominator_unit"]),
+                    *(m["kgco2e_per_unit"][b] / 1000 for b in _INTENSITY_BASES)]
+                   for m in metrics], note=L("note.intensity"))]
 
 
 def _iso_table(doc: dict, L: Labels, standard: str) -> Table:
