@@ -79,6 +79,9 @@ def check_series(df, locate, period=None) -> SeriesResult:
     series = _combine(_codes(df["site"])[0][pos], act_codes[pos], _codes(df["item"])[0][pos])
     unit = _codes(df["factor_unit"])[0][pos]
     qty = df["converted_quantity"].to_numpy(dtype=float)[pos]
+    # A batched run (inventory.periods) passes a few rows per period and the period's
+    # quantity in `_q_period` on its first row: summed here instead of the rows' own.
+    q_rows = df["_q_period"].to_numpy(dtype=float)[pos] if "_q_period" in df.columns else qty
     # Distinct periods of each series (and factor unit): every check works on these.
     pcode = _combine(series, unit, start, end)
     n_periods = int(pcode.max()) + 1
@@ -87,7 +90,7 @@ def check_series(df, locate, period=None) -> SeriesResult:
     per = {
         "series": _at(series, pcode, n_periods), "unit": _at(unit, pcode, n_periods),
         "start": _at(start, pcode, n_periods), "end": _at(end, pcode, n_periods),
-        "q": np.bincount(pcode, weights=qty, minlength=n_periods),
+        "q": np.bincount(pcode, weights=q_rows, minlength=n_periods),
         "first": first_pos,
     }
     per["days"] = np.maximum(per["end"] - per["start"] + 1, 1)

@@ -27,13 +27,10 @@ from carbonaudit.inventory.merge import (
     is_error,
     row_hashes,
 )
+from carbonaudit.inventory.periods import SERIES_COLUMNS, Periods
 from carbonaudit.inventory.summary import Summary
 
 DEFAULT_BATCH_ROWS = 100_000
-# Columns the series checks (audit.series_checks) read, kept for every dated assessed row.
-SERIES_COLUMNS = ("_file", "_sheet", "_row", "status", "site", "activity", "item",
-                  "factor_unit", "period_start", "period_end", "converted_quantity",
-                  "quantity_given", "unit_text")
 
 
 @dataclass
@@ -58,16 +55,20 @@ class BatchOutput:
     findings: list[Finding]
     notes: list[Finding]  # engine.compute's warnings and info: each stands for many rows
     summary: Summary
-    series: object  # DataFrame: SERIES_COLUMNS of dated assessed rows
+    series: object  # DataFrame: SERIES_COLUMNS and _pos (place in the batch), dated rows
     results: object  # the batch's rows as a pyarrow Table (public columns), or None
     hashes: object  # duplicate-row key hash per row
     frame: object  # the rows frame the hashes belong to (for locations), or None
     rows: int = 0
     blank_rows: int = 0
+    appear: dict = field(default_factory=dict)  # sites, activities, items as they appear
 
 
 def assess_batch(tables, ctx: RunContext, keep_results: bool = True) -> BatchOutput:
     """prepare_rows + compute on one batch of tables; the pieces the run merges."""
+    import numpy as np
+    import pandas as pd
+
     from carbonaudit.audit.data_quality import _cell_findings
     from carbonaudit.inventory.activity import prepare_rows, row_location
     from carbonaudit.inventory.engine import compute
@@ -91,10 +92,14 @@ def assess_batch(tables, ctx: RunContext, keep_results: bool = True) -> BatchOut
     dated = (results["status"] == "assessed").to_numpy(dtype=bool) & results[
         "period_start"].notna().to_numpy(dtype=bool)
     series = results.loc[dated, list(SERIES_COLUMNS)].reset_index(drop=True)
+    series["_pos"] = np.flatnonzero(dated)
+    series["_t"] = 0
+    appear = {c: [str(v) for v in pd.unique(results[c].astype(object).where(
+        results[c].notna(), ""))] for c in ("site", "activity", "item")}
     table = public_table(results) if keep_results else None
     key_cols = rows.df[["_file", "_sheet", "_row", "_t", "quantity_given"]]
     return BatchOutput(findings, notes, summary, series, table, hashes, key_cols, len(results),
-                       rows.blank_rows)
+                       rows.blank_rows, appear)
 
 
 def public_table(results):
@@ -122,13 +127,14 @@ class RunState:
     counted: CountedNotes = field(default_factory=CountedNotes)
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     findings: list[Finding] = field(default_factory=list)
-    series: list = field(default_factory=list)
+    periods: Periods = field(default_factory=Periods)
     rows: int = 0
     blank_rows: int = 0
 
     def absorb(self, out: BatchOutput, tables) -> None:
         """Merge one batch (batches must come in the order of the rows)."""
         self.summary.merge(out.summary)
+        self.periods.add(out.series, out.appear, self.rows)
         self.rows += out.rows
         self.blank_rows += out.blank_rows
         for f in out.findings:
@@ -140,8 +146,6 @@ class RunState:
             self.grouped.add(f)
         if out.frame is not None:
             self.findings.extend(self.duplicates.check(out.frame, tables, out.hashes))
-        if len(out.series):
-            self.series.append(out.series)
 
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *self.grouped.findings(), *self.counted.findings()]
@@ -214,11 +218,10 @@ def _run(paths, config, options, batch_rows, progress, sink, whole) -> BatchedAs
         for table in stream.batches(batch_rows):
             step(f"assessing rows {state.rows + 1:,}-{state.rows + len(table.df):,}")
             out = assess_batch([table], ctx, keep_results=sink is not None)
+            out.series["_t"] = t
             state.absorb(out, [table])
             if sink is not None:
                 sink.add(out.results)
-            if len(out.series):
-                out.series["_t"] = t
             if head is None:
                 import dataclasses
 
@@ -244,22 +247,13 @@ def _series_checks(state: RunState, heads, config):
     """The series checks of data_quality over the dated assessed rows of every batch; the
     flags of each summary group (looked up by series and period)."""
     import numpy as np
-    import pandas as pd
 
     from carbonaudit.audit.series_checks import check_series
     from carbonaudit.inventory.activity import row_location
 
     period = (config.period_start, config.period_end) if getattr(
         config, "period_start", None) else None
-    if state.series:
-        series = pd.concat(state.series, ignore_index=True)
-    else:
-        series = pd.DataFrame({c: pd.Series(dtype=object) for c in SERIES_COLUMNS})
-        series["period_start"] = pd.Series(dtype="datetime64[ns]")
-        series["period_end"] = pd.Series(dtype="datetime64[ns]")
-        series["converted_quantity"] = pd.Series(dtype=float)
-    state.series = []
-    tables = [h for h in heads if h is not None] if heads else []
+    series = state.periods.frame()  # a few rows per period, with each period's quantity
     checked = check_series(series, lambda i, *c: row_location(series, i, heads, *c), period)
     flags = np.asarray(checked.flags, dtype=np.int64)
     lookup: dict = {}
@@ -268,7 +262,6 @@ def _series_checks(state: RunState, heads, config):
         key = _period_keys(series.loc[hit])
         for k, f in zip(key, flags[hit].tolist(), strict=True):
             lookup[k] = lookup.get(k, 0) | f
-    del tables
 
     def of(frame):
         if not lookup:

@@ -3,11 +3,11 @@
 Each task reads one file (a partition) batch by batch with the same `assess_batch` as a
 local run, merges its batches as a local run does (`RunState`), spills its result rows
 next to the output folder, and returns its small state: summary groups, notes, findings,
-duplicate index, the series-check columns.  The client merges the partitions in the order
-of the files, exactly as a local run merges batches (exact sums: the same totals to the
-last bit; duplicates re-pointed at rows of earlier files), runs the series checks, and a
-second round of tasks writes each partition's rows, with their finding codes, as
-`results/part-NNNNN.parquet`.
+duplicate index, the periods of its series (periods.py).  The client merges the
+partitions in the order of the files, exactly as a local run merges batches (exact sums:
+the same totals to the last bit; duplicates re-pointed at rows of earlier files), runs the
+series checks, and a second round of tasks writes each partition's rows, with their
+finding codes, as `results/part-NNNNN.parquet`.
 
 The output folder must be reachable by the workers and the client under the same path
 (a shared file system), as for any Dask job that writes files.  Without `--scheduler` a
@@ -103,8 +103,7 @@ def assess_partition(index: int, path: str, config, options, batch_rows: int,
             head = None
             for table in stream.batches(batch_rows):
                 out = assess_batch([table], ctx)
-                if len(out.series):
-                    out.series["_t"] = t
+                out.series["_t"] = t
                 state.absorb(out, [table])
                 sink.add(out.results)
                 if head is None:
@@ -187,9 +186,7 @@ def merge_partitions(partitions: list[Partition], config, options) -> BatchedAss
             found.remove(f)
         state.findings.extend(found)
         state.findings.extend(add)
-        for frame in s.series:
-            frame["_t"] = frame["_t"] + len(heads)
-            state.series.append(frame)
+        state.periods.merge(s.periods, state.rows - s.rows, len(heads))
         heads.extend(p.heads)
         sources.extend(p.sources)
     library = _library(standards.factor_sets(config),
