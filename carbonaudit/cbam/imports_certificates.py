@@ -213,10 +213,14 @@ def _cost(run, liable: np.ndarray, out: dict) -> None:
             if key in run.prices:
                 price[quarter == q] = run.prices[key]
         unpriced = liable & np.isnan(price)
-        run.issues.add("cbam-import-price-missing", "No certificate price for the quarter of "
-                       "these lines (a line dated only by year has no quarter); give "
-                       "--price for every quarter imported, or one price", "date",
-                       np.flatnonzero(unpriced), run.rows, severity="warning")
+        for q in sorted(set(quarter[unpriced].tolist())):
+            what = (f"{run.year}-Q{q}, for which no price was given" if q else
+                    "the year only, so no quarter and no quarter's price")
+            run.issues.add("cbam-import-price-missing", f"No certificate price for these "
+                           f"lines: they are dated {what}; give --price for every quarter "
+                           "imported (Q1=75.36 ...), or one price for all", "date",
+                           np.flatnonzero(unpriced & (quarter == q)), run.rows,
+                           severity="warning")
     out["price_eur"] = np.where(liable, price, np.nan)
     gross = out["certificates_t"] * out["price_eur"]
     deductible = liable & ~np.isnan(paid) & (out["basis"] == "actual") & ~np.isnan(gross)
