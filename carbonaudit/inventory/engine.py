@@ -18,6 +18,7 @@ from carbonaudit.factors.vocab import ACTIVITIES
 from carbonaudit.findings import Finding, error
 from carbonaudit.inventory.activity import row_location
 from carbonaudit.inventory.grouped import grouped
+from carbonaudit.inventory.standards import registry as standards
 
 # ISO 14064-1 category for a Scope 3 category (DOMAIN.md section 3.4, approximate mapping).
 ISO_FOR_SCOPE3 = {1: 4, 2: 4, 3: 4, 4: 3, 5: 4, 6: 3, 7: 3, 8: 4, 9: 3, 10: 5, 11: 5, 12: 5,
@@ -93,7 +94,7 @@ def _assess(paths, config, options: AssessOptions | None, progress) -> Assessmen
     # Factors load on a second thread while the inputs are read: calamine and Arrow parse
     # without the GIL, so the two overlap instead of adding up.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(load_library, list(config.factor_sets) or None,
+        loading = pool.submit(load_library, standards.factor_sets(config),
                               [*config.extra_factors, *options.factor_files])
         ingested = read_activity_files(paths, sheet=options.sheet, encoding=options.encoding,
                                        progress=progress)
@@ -108,9 +109,11 @@ def _assess(paths, config, options: AssessOptions | None, progress) -> Assessmen
         items=set(library.factors["item"]),
     )
     findings.extend(rows.findings)
+    findings.extend(standards.prepare(rows.df, library, config, ingested.tables))
     step("matching factors and computing")
     results, found = compute(rows.df, library, gwp, config, ingested.tables)
     findings.extend(found)
+    findings.extend(standards.finish(results, library, config, ingested.tables))
     step("checking data quality")
     findings.extend(check_data_quality(results, ingested.tables, config))
     return Assessment(results, findings, ingested.sources, library, gwp.gwp_set, config,
