@@ -114,7 +114,8 @@ def _check_product(ctx: _Ctx, p: dict, ptr: str, regime: str, legacy: bool = Fal
     known = reference.cn_codes().get(cn or "")
     if known is None:
         ctx.add(error, "cbam-comm-cn-unknown", f"CN code {p.get('cn_code')!r} is not an "
-                "eight-digit code of Annex I to Reg. (EU) 2023/956", f"{ptr}/cn_code")
+                "eight-digit code of Annex I to Reg. (EU) 2023/956."
+                + reference.closest_hint(p.get("cn_code")), f"{ptr}/cn_code")
     elif p.get("good") and reference.fold(known.category) != reference.fold(p["good"]):
         ctx.add(error, "cbam-comm-cn-category", f"CN code {cn} belongs to "
                 f"{known.category!r}, not to {p['good']!r}", f"{ptr}/cn_code")

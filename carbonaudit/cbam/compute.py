@@ -169,9 +169,10 @@ def _check_cn(prod: Product, proc: ProcessResult | None, included: list[str],
     if cn is None:
         given = (f"CN code {prod.cn_code!r} is not an eight-digit code of Annex I of "
                  "Reg. 2023/956" if prod.cn_code else "the CN code is empty")
+        hint = reference.closest_hint(prod.cn_code) if prod.cn_code else ""
         findings.append(error("cbam-cn-not-annex-i",
-                              f"{label}: {given}; use the full 8-digit code, e.g. 73181558.",
-                              prod.where.of("cn_code")))
+                              f"{label}: {given}; use the full 8-digit code, e.g. 73181558."
+                              + hint, prod.where.of("cn_code")))
         return None
     if proc is not None and proc.good is not None:
         # The process's own good, or a category bubbled into it ("Only direct production"

@@ -172,11 +172,7 @@ def check_cn(cn: object) -> reference.CnCode:
             "cbam-default-cn-unknown",
             f"CN code '{short_text(cn)}' is a heading, not an eight-digit code; give the code "
             f"from the customs declaration (for example {example}).")
-    hint = ""
-    if digits:
-        _shared, near = reference.closest_headings(digits)
-        hint = f" The closest Annex I heading is {near[0]}" + (
-            f" (also near: {', '.join(near[1:4])})" if len(near) > 1 else "") + "."
+    hint = reference.closest_hint(digits)
     raise CbamInputError(
         "cbam-default-cn-unknown",
         f"CN code '{short_text(cn)}' is not one of the {count} eight-digit CN codes of Annex I "

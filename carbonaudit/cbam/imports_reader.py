@@ -260,10 +260,7 @@ class _Reader:
                      "the full 8-digit CN code from the customs declaration.", "cn_code",
                      positions)
         else:
-            near = ""
-            if digits:
-                _shared, headings = reference.closest_headings(digits)
-                near = f" The closest Annex I heading is {headings[0]}."
+            near = reference.closest_hint(digits)
             self.bad("cbam-import-cn-unknown", f"CN code '{text}' is not one of the "
                      f"{len(reference.cn_codes())} eight-digit CN codes of Annex I (Reg. (EU) "
                      "2023/956); goods outside Annex I are not CBAM goods, so remove the line "

@@ -123,6 +123,16 @@ def closest_headings(digits: str, limit: int = 6) -> tuple[str, list[str]]:
     return shared, [format_heading(h) for h in headings[:limit]]
 
 
+def closest_hint(value: object) -> str:
+    """' The closest Annex I heading is 7203.' for a code outside Annex I ('' without digits),
+    the sentence every refusal of a CN code ends with."""
+    digits = normalise_cn(value)
+    if not digits:
+        return ""
+    _shared, near = closest_headings(digits)
+    return f" The closest Annex I heading is {near[0]}." if near else ""
+
+
 @cache
 def routes() -> dict[str, Route]:
     """Route letters A-L of IR 2025/2620 and 2025/2621, with their meaning and status."""
