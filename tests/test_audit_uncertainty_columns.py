@@ -47,3 +47,17 @@ def test_an_unreadable_cell_is_a_finding_at_that_cell(tmp_path):
     findings = json.loads(res.stdout)["findings"]
     cells = [f["location"].get("cell") for f in findings if "uncertainty" in f["code"]]
     assert "H2" in cells, findings
+
+
+def test_data_origin_from_the_file_sets_the_measured_and_estimated_shares(tmp_path):
+    path = tmp_path / "activity.csv"
+    rows = ["activity,item,quantity,unit,region,period_start,period_end,data_origin"]
+    rows += [f"purchased_electricity,grid,12000,kWh,HK-CLP,2025-{m:02d}-01,2025-{m:02d}-28,{o}"
+             for m, o in ((1, "metered"), (2, "estimated"))]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["assess", str(path), "--out", str(tmp_path / "out"),
+                                   "--json"])
+    overall = json.loads(res.stdout)["inventory"]["data_quality"]["overall"]
+    # two rows of equal emissions: one metered, one estimated
+    assert overall["components"]["measured"] == pytest.approx(0.5)
+    assert overall["estimated_share"] == pytest.approx(0.5)

@@ -85,7 +85,11 @@ def data_quality_section(results) -> dict:
         flags, counts = checked.flags[ok], checked.counts
     weight = np.abs(results["co2e_kg"].to_numpy(dtype=float)[ok])
     weight = np.where(np.isfinite(weight), weight, 0.0)
-    has_origin = ORIGIN_COLUMN in results.columns
+    # A data_origin column that every row leaves blank states nothing (the template and
+    # the reader always carry the column), so it must not count rows as "not measured".
+    has_origin = (ORIGIN_COLUMN in results.columns
+                  and bool(results[ORIGIN_COLUMN].fillna("").astype(str).str.strip()
+                           .str.len().gt(0).any()))
     origin = row_parameters(results[ok]).origin_names() if has_origin else None
     reference = results["reference"].fillna("").astype(str).str.strip().str.len()
     passes = {
