@@ -154,3 +154,17 @@ def test_verify_help_explains():
     for text in ("--claimed", "--materiality", "--evidence", "--seed", "J = TM / R",
                  "opinion fields stay blank", "Exit codes"):
         assert text in words
+
+
+def test_uncertainty_of_the_recalculation_joins_verification_json(tmp_path):
+    one_row = ("activity,item,quantity,unit,site,period_start,region,reference,"
+               "ad_uncertainty_pct,ef_uncertainty_pct\n"
+               "purchased_electricity,grid,1000,kWh,Office,2025-01-01,HK-HKE,BILL-1,5,7\n")
+    r, doc = run(tmp_path, f"item,claimed,unit\ntotal,{ELEC!r},kg CO2e\n", "--uncertainty",
+                 "--draws", "2000", activity=one_row)
+    total = doc["uncertainty"]["approach_1"]["total"]["uncertainty_pct"]
+    assert total["upper"] == pytest.approx((5 ** 2 + 7 ** 2) ** 0.5, abs=1e-3)
+    assert doc["options"]["uncertainty_draws"] == 2000
+    assert doc["uncertainty"]["approach_2"]["draws"] == 2000
+    _, plain = run(tmp_path, f"item,claimed,unit\ntotal,{ELEC!r},kg CO2e\n", activity=one_row)
+    assert "uncertainty" not in plain and plain["options"]["uncertainty_draws"] is None

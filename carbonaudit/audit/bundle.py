@@ -173,7 +173,8 @@ def _rerun(manifest: dict, out: Path) -> tuple[dict[str, Path], dict[str, str]]:
             per_scope=run["per_scope"], evidence=run["evidence"], lang=run["lang"],
             gwp=run["gwp"], sheet=run["sheet"], encoding=run["encoding"],
             decimal_comma=run["decimal_comma"], factor_files=tuple(run["factors"]),
-            config=run["config"], cbam=run.get("cbam"))
+            config=run["config"], cbam=run.get("cbam"),
+            uncertainty_draws=run.get("uncertainty_draws"))
         v = verify(run["activity"], cfg, options)
         written = write_outputs(v, out)
         return written, {s["name"]: s["sha256"] for s in v.document["factor_sets"]}

@@ -58,6 +58,8 @@ def build_document(v) -> dict:
         "findings": {"recalculation": count_by_severity(v.assessment.findings),
                      "verification": [f.to_dict() for f in sorted(v.findings, key=sort_key)]},
     }
+    if "uncertainty" in inv:  # verify --uncertainty: the recalculated inventory's uncertainty
+        doc["uncertainty"] = inv["uncertainty"]
     if v.goods is not None:
         doc["cbam"] = {"file": v.goods.path, "sha256": v.goods.sha256, "goods": [
             {"id": g.id, "stated_see": g.stated, "recalculated_see": g.recalculated,

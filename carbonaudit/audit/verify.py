@@ -39,6 +39,7 @@ class VerifyOptions:
     factor_files: tuple[str, ...] = ()
     config: str | None = None
     cbam: str | None = None  # a filled CBAM template, for the per-good test
+    uncertainty_draws: int | None = None  # with --uncertainty: Monte Carlo draws
 
     def record(self, paths) -> dict:
         """The options as verification.json records them (enough to run again)."""
@@ -51,7 +52,7 @@ class VerifyOptions:
                 "per_scope": self.per_scope, "lang": self.lang, "gwp": self.gwp,
                 "sheet": self.sheet, "encoding": self.encoding,
                 "decimal_comma": self.decimal_comma, "factors": list(self.factor_files),
-                "cbam": self.cbam}
+                "cbam": self.cbam, "uncertainty_draws": self.uncertainty_draws}
 
 
 @dataclass
@@ -109,8 +110,13 @@ def verify(paths, config, options: VerifyOptions, progress=None) -> Verification
                              encoding=options.encoding)
         assessment = assess(paths, config, opts, progress=step)
         tables = second.result().tables
+    extra = {}
+    if options.uncertainty_draws is not None:
+        from carbonaudit.audit.uncertainty import uncertainty_part
+
+        extra = uncertainty_part(assessment, options.uncertainty_draws, step)
     step("reconciling")
-    inventory = inventory_document(assessment)
+    inventory = {**inventory_document(assessment), **extra}
     population = build_population(assessment, paths, decimal_comma=options.decimal_comma,
                                   tables=tables)
     reconciled = reconcile(claims.claims, inventory, population.frame)

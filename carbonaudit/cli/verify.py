@@ -67,6 +67,12 @@ def verify(
                            "agreed_kgco2e, status ok/exception).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Statement language: en, zh-Hant, "
                                       "zh-Hans.")] = "en",
+    uncertainty: Annotated[bool, typer.Option(
+        "--uncertainty", help="Also estimate the recalculated inventory's uncertainty (IPCC "
+                              "Approach 1 and a seeded Monte Carlo) into verification.json.")]
+    = False,
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws for --uncertainty.")]
+    = 10_000,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for verification.json, "
                                       "sample.csv, workpapers.xlsx, statement-<lang>.pdf.")]
     = Path("verification"),
@@ -120,7 +126,8 @@ def verify(
             evidence=str(evidence) if evidence else None, lang=lang, gwp=gwp, sheet=sheet,
             encoding=encoding, decimal_comma=decimal_comma,
             factor_files=tuple(str(f) for f in factors or ()),
-            config=str(config) if config else None, cbam=str(cbam) if cbam else None)
+            config=str(config) if config else None, cbam=str(cbam) if cbam else None,
+            uncertainty_draws=draws if uncertainty else None)
         with progress(not json_out and is_large(paths)) as step:
             v = run(paths, cfg, options, progress=step)
             step("writing outputs")
