@@ -6,9 +6,9 @@ pinned workbook creation date), so a re-run only changes the file when this scri
 The story: an EU importer (Rhein Fastening GmbH, fictional) buys Harbour Metals' hex bolts
 (CN 7318 15 58) and aluminium profiles (CN 7604 29 10) made in Dongguan, China, with the
 supplier's actual values (fictional sample figures standing in for the supplier's CBAM
-communication), plus pig iron from Brazil and a little hydrogen from India on default values —
-India is not listed for hydrogen in the shipped excerpt, so the "other countries" fallback
-shows.  The goods other than hydrogen total 56.2 t, above the 50 t de minimis threshold.
+communication), plus pig iron from Brazil and a little hydrogen from India on default values
+(India's own row of the Annex I table).  The goods other than hydrogen total 56.2 t, above
+the 50 t de minimis threshold.
 Run `carbonaudit cbam imports samples/harbour_metals/imports_2026.xlsx --cscf ...` on it.
 """
 
@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from carbonaudit.cbam.imports import COLUMNS
+from carbonaudit.cbam.imports_columns import COLUMNS
 from carbonaudit.outputs import atomic_workbook
 
 HERE = Path(__file__).resolve().parent
@@ -41,7 +41,7 @@ ROWS: tuple[tuple[object, ...], ...] = (
      None, None, None, None, "MRN 26DE0000000000D9", "Pig iron for the foundry; default value"),
     ("2026-Q3", "2804 10 00", "IN", 0.8, "Hydro Gas Pune (fictional)", "", None, None, None,
      None, None, "MRN 26DE0000000000E2",
-     "Hydrogen cylinders for heat treatment; default value (other countries)"),
+     "Hydrogen cylinders for heat treatment; default value (India)"),
 )
 
 

@@ -167,3 +167,18 @@ def test_file_mode_follows_umask(template: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert template.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize(("lang", "title_word"), [("zh-Hans", "装置"), ("zh-Hant", "裝置")])
+def test_installation_template_command_takes_a_language(tmp_path, lang, title_word):
+    from typer.testing import CliRunner
+
+    from carbonaudit.cli import app
+
+    out = tmp_path / f"installation-{lang}.xlsx"
+    res = CliRunner().invoke(app, ["template", "installation", "--lang", lang, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert title_word in _rows(out, "Instructions")[0][0]
+    bad = CliRunner().invoke(app, ["template", "installation", "--lang", "fr", "-o",
+                                   str(tmp_path / "x.xlsx")])
+    assert bad.exit_code == 2

@@ -29,15 +29,11 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-# Names imported `as` themselves are re-exported for callers of this module from before its
-# split (the samples, cli/templates.py) until they import them from their owners.
 from carbonaudit.cbam import reference
 from carbonaudit.cbam.benchmarks import cbam_factor_pct
 from carbonaudit.cbam.defaults import DefaultsTable, load_defaults
 from carbonaudit.cbam.imports_certificates import certificates
-from carbonaudit.cbam.imports_columns import COLUMNS as COLUMNS
 from carbonaudit.cbam.imports_reader import ImportsData, empty_table
-from carbonaudit.cbam.imports_reader import read_imports as read_imports
 from carbonaudit.cbam.imports_results import (
     DE_MINIMIS_T,
     DE_MINIMIS_WARN_T,
@@ -48,8 +44,6 @@ from carbonaudit.cbam.imports_results import (
     group_results,
     totals_of,
 )
-from carbonaudit.cbam.imports_results import write_imports_results as write_imports_results
-from carbonaudit.cbam.imports_template import write_imports_template as write_imports_template
 from carbonaudit.cbam.row_findings import RowFindings
 from carbonaudit.errors import InputUnreadable, UsageError
 from carbonaudit.findings import Finding, Location, info, sort_key, warning

@@ -61,14 +61,19 @@ def template_installation(
     output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (.xlsx).")],
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")]
     = False,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Headers, field names and instructions: en, zh-Hant or zh-Hans (the "
+                       "reader accepts all three).")] = "en",
 ) -> None:
     """Write a blank CBAM installation workbook: installation and verifier, source streams,
     PFC and CEMS sources, production processes with goods, routes and production, heat /
     waste gas / electricity flows, purchased precursors with supplier SEE or defaults, and
     carbon price paid.  Instructions in English and Chinese; dropdowns for every list."""
+    from functools import partial
+
     from carbonaudit.cbam.workbook import write_installation_template
 
-    _write_template(write_installation_template, output, overwrite)
+    _write_template(partial(write_installation_template, lang=lang), output, overwrite)
 
 
 @template_app.command("imports")
@@ -79,7 +84,7 @@ def template_imports(
 ) -> None:
     """Write a blank CBAM imports workbook for `carbonaudit cbam imports` (one row per
     import line: date, CN code, origin, net mass, supplier SEE or communication file)."""
-    from carbonaudit.cbam.imports import write_imports_template
+    from carbonaudit.cbam.imports_template import write_imports_template
 
     _write_template(write_imports_template, output, overwrite)
 
