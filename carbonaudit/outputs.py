@@ -237,17 +237,10 @@ def _codes_by_row(findings: list[Finding], df):
     hits: dict[str, list] = {}
     for f in findings:
         loc = f.location
-        if not loc.cell or not loc.sheet:
-            continue
         t = tables.get((loc.file, loc.sheet))
-        if t is None:
+        rows = marked_rows(f) if t is not None else None
+        if rows is None:
             continue
-        rows = getattr(f, "rows", None)
-        if rows is None or not len(rows):
-            digits = "".join(ch for ch in loc.cell if ch.isdigit())
-            if not digits:
-                continue
-            rows = np.array([int(digits)], dtype=np.int64)
         rows = rows[(rows >= 0) & (rows < stride)]
         hits.setdefault(f.code, []).append(t * stride + rows)
     if not hits:
@@ -294,31 +287,45 @@ _STAGE_PREFIX = ".carbonaudit-run-"
 def write_assessment(assessment, document: dict, out_dir: Path) -> dict[str, Path]:
     """Write results.csv, findings.json and inventory.json as one set; their paths by name.
 
+    See `write_output_set`: a failed run leaves the previous set as it was.
+    """
+    def results(path: Path) -> tuple[str, int]:
+        frame = results_frame(assessment)
+        write_csv(frame, str(path))
+        return "results_csv", len(frame)
+
+    return write_output_set(assessment, document, out_dir, OUTPUT_NAMES, results)
+
+
+def write_output_set(assessment, document: dict, out_dir: Path, names: dict[str, str],
+                     write_results) -> dict[str, Path]:
+    """Write the results file (by `write_results(path) -> (outputs key, rows)`), findings.json
+    and inventory.json as one set; their paths by name.
+
     The three are written into a temporary folder inside out_dir and renamed into place only
-    once all are complete, inventory.json last.  document["outputs"] (set here) records
-    results.csv's SHA-256 and row count and findings.json's SHA-256, so `report` can tell a
+    once all are complete, inventory.json last.  document["outputs"] (set here) records the
+    results file's SHA-256 and row count and findings.json's SHA-256, so `report` can tell a
     file of another run.  A failed run leaves the previous set as it was and no temporary
     file behind; a symbolic link in place of an output is replaced, not followed.
     """
     out_dir = Path(out_dir)
     protected = {Path(s.path).resolve() for s in assessment.sources}
-    paths = {key: out_dir / name for key, name in OUTPUT_NAMES.items()}
+    paths = {key: out_dir / name for key, name in names.items()}
     check_out_dir(out_dir)
     for path in paths.values():
         check_target(path, protected)
-    frame = results_frame(assessment)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=_STAGE_PREFIX, dir=out_dir))
     except OSError as exc:
         raise from_os_error(exc, out_dir, "write to") from None
-    staged = {key: stage / name for key, name in OUTPUT_NAMES.items()}
+    staged = {key: stage / name for key, name in names.items()}
     try:
-        write_csv(frame, str(staged["results"]))
+        key, rows = write_results(staged["results"])
         findings = dumps(findings_document(assessment.findings))
         staged["findings"].write_bytes(findings)
         document["outputs"] = {
-            "results_csv": {"sha256": file_sha256(staged["results"]), "rows": len(frame)},
+            key: {"sha256": file_sha256(staged["results"]), "rows": rows},
             "findings_json": {"sha256": hashlib.sha256(findings).hexdigest()}}
         staged["inventory"].write_bytes(dumps(document))
         for key in ("results", "findings", "inventory"):  # the inventory names the others
@@ -329,6 +336,21 @@ def write_assessment(assessment, document: dict, out_dir: Path) -> dict[str, Pat
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return paths
+
+
+def marked_rows(finding):
+    """The sheet rows (as a person numbers them) a finding marks in results: every row a
+    grouped finding lists, else its cell's row; None when it points at no row of a sheet."""
+    import numpy as np
+
+    loc = finding.location
+    if not loc.cell or not loc.sheet:
+        return None
+    rows = getattr(finding, "rows", None)
+    if rows is not None and len(rows):
+        return np.asarray(rows, dtype=np.int64)
+    digits = "".join(ch for ch in loc.cell if ch.isdigit())
+    return np.array([int(digits)], dtype=np.int64) if digits else None
 
 
 def file_sha256(path: Path) -> str:

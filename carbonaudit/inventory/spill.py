@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from carbonaudit.findings import Finding
+from carbonaudit.outputs import marked_rows
 
 
 @dataclass
@@ -118,17 +119,11 @@ class CodeMarks:
         self.names = codes
         index = {c: k for k, c in enumerate(codes)}
         for f in findings:
-            loc = f.location
-            if not loc.cell or not loc.sheet:
+            rows = marked_rows(f)
+            if rows is None:
                 continue
-            rows = getattr(f, "rows", None)
-            if rows is None or not len(rows):
-                digits = "".join(ch for ch in loc.cell if ch.isdigit())
-                if not digits:
-                    continue
-                rows = np.array([int(digits)], dtype=np.int64)
-            per.setdefault((loc.file, loc.sheet), []).append(
-                (np.asarray(rows, dtype=np.int64), index[f.code]))
+            per.setdefault((f.location.file, f.location.sheet), []).append(
+                (rows, index[f.code]))
         self.marks = {}
         for key, parts in per.items():
             rows = np.concatenate([r for r, _ in parts])
