@@ -47,7 +47,7 @@ class GroupedNotes:
         if sort_key(Finding(key[1], key[0], "", loc)) < sort_key(
                 Finding(key[1], key[0], "", entry[0])):
             entry[0] = loc
-        entry[1].append(np.asarray(rows, dtype=np.int64))
+        entry[1].append(np.asarray(rows, dtype=np.int32))  # sheet rows; half the memory
 
     def findings(self) -> list[Finding]:
         return [grouped(sev, code, base, loc, np.concatenate(rows))
@@ -111,9 +111,10 @@ class DuplicateIndex:
     """
 
     def __init__(self) -> None:
-        self.hashes = np.zeros(0, dtype=np.uint64)
-        self.where = np.zeros(0, dtype=np.int64)  # sheet number << 40 | row
-        self.counted = np.zeros(0, dtype=bool)  # the first row has a quantity (can repeat)
+        # Sorted runs of (hash, where: sheet number << 40 | row, counted: the first row has
+        # a quantity, so it can repeat), merged when a run grows to the size of the one
+        # before it: each batch costs a sort of its own keys, not of the whole index.
+        self.runs: list[tuple] = []
         self.sheets: list[tuple[str, str, str]] = []  # (file, sheet, quantity column letter)
         self._sheet_ids: dict[tuple, int] = {}
         self.repeats: list[tuple[int, int]] = []  # (hash, where) of each repeat reported
@@ -138,9 +139,8 @@ class DuplicateIndex:
         uniques = np.asarray(uniques, dtype=np.uint64)
         first_local = np.full(len(uniques), len(df), dtype=np.int64)
         np.minimum.at(first_local, codes, np.arange(len(df)))
-        seen, at = self._find(uniques)
-        first_where = np.where(seen, self.where[at] if len(self.where) else 0,
-                               where[first_local])
+        seen, found = self._find(uniques)
+        first_where = np.where(seen, found, where[first_local])
         is_first = (np.arange(len(df)) == first_local[codes]) & ~seen[codes]
         dup = ~is_first & counted
         out = []
@@ -161,34 +161,50 @@ class DuplicateIndex:
             return (remap[w >> 40] << 40) | (w & ((1 << 40) - 1))
 
         drop, add = [], []
-        seen, at = self._find(other.hashes)
+        o_hash, o_where, o_counted = other._compact()
+        seen, found = self._find(o_hash)
         for h, w in other.repeats:  # repeats of a row of an earlier partition: re-pointed
-            k = int(np.searchsorted(other.hashes, np.uint64(h)))
+            k = int(np.searchsorted(o_hash, np.uint64(h)))
             if seen[k]:
-                drop.append(other._finding(w, int(other.where[k])))
-                add.append(self._finding(int(moved(w)), int(self.where[at[k]])))
+                drop.append(other._finding(w, int(o_where[k])))
+                add.append(self._finding(int(moved(w)), int(found[k])))
             self.repeats.append((h, int(moved(w))))
-        for k in np.flatnonzero(seen & other.counted):  # its first rows repeat earlier ones
-            w = int(moved(other.where[k]))
-            add.append(self._finding(w, int(self.where[at[k]])))
-            self.repeats.append((int(other.hashes[k]), w))
+        for k in np.flatnonzero(seen & o_counted):  # its first rows repeat earlier ones
+            w = int(moved(o_where[k]))
+            add.append(self._finding(w, int(found[k])))
+            self.repeats.append((int(o_hash[k]), w))
         new = ~seen
         if new.any():
-            self._add(other.hashes[new], moved(other.where[new]), other.counted[new])
+            self._add(o_hash[new], moved(o_where[new]), o_counted[new])
         return drop, add
 
     def _find(self, hashes):
-        if not len(self.hashes):
-            return np.zeros(len(hashes), dtype=bool), np.zeros(len(hashes), dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
-        return self.hashes[at] == hashes, at
+        """(seen, where of the first row) for each hash."""
+        seen = np.zeros(len(hashes), dtype=bool)
+        found = np.zeros(len(hashes), dtype=np.int64)
+        for h, w, _ in self.runs:
+            at = np.minimum(np.searchsorted(h, hashes), len(h) - 1)
+            hit = (h[at] == hashes) & ~seen
+            found[hit] = w[at[hit]]
+            seen |= hit
+        return seen, found
 
     def _add(self, hashes, where, counted) -> None:
-        h = np.concatenate([self.hashes, hashes])
-        order = np.argsort(h, kind="stable")
-        self.hashes = h[order]
-        self.where = np.concatenate([self.where, where])[order]
-        self.counted = np.concatenate([self.counted, counted])[order]
+        order = np.argsort(hashes, kind="stable")
+        self.runs.append((hashes[order], where[order], counted[order]))
+        while len(self.runs) > 1 and len(self.runs[-1][0]) * 2 >= len(self.runs[-2][0]):
+            b, a = self.runs.pop(), self.runs.pop()
+            self.runs.append(_merge_runs(a, b))
+
+    def _compact(self):
+        """Every run as one: (hashes, where, counted)."""
+        while len(self.runs) > 1:
+            b, a = self.runs.pop(), self.runs.pop()
+            self.runs.append(_merge_runs(a, b))
+        if not self.runs:
+            return (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64),
+                    np.zeros(0, dtype=bool))
+        return self.runs[0]
 
     def _finding(self, where: int, first: int) -> Finding:
         file, sheet, letter = self.sheets[where >> 40]
@@ -205,6 +221,12 @@ class DuplicateIndex:
             self._sheet_ids[key] = len(self.sheets)
             self.sheets.append(key)
         return self._sheet_ids[key]
+
+
+def _merge_runs(a, b):
+    h = np.concatenate([a[0], b[0]])
+    order = np.argsort(h, kind="stable")
+    return h[order], np.concatenate([a[1], b[1]])[order], np.concatenate([a[2], b[2]])[order]
 
 
 def row_hashes(df):
