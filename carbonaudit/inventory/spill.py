@@ -124,12 +124,19 @@ class CodeMarks:
                 continue
             per.setdefault((f.location.file, f.location.sheet), []).append(
                 (rows, index[f.code]))
+        # Rows of single-row findings in one sorted array per sheet; a grouped finding's
+        # rows (sorted already, possibly millions) stay its own array, sliced per batch:
+        # concatenating them all would hold every row number of the run at once.
         self.marks = {}
         for key, parts in per.items():
-            rows = np.concatenate([r for r, _ in parts])
-            code = np.concatenate([np.full(len(r), k, dtype=np.int64) for r, k in parts])
+            single = [(r, k) for r, k in parts if len(r) == 1]
+            groups = [(r if (r[1:] >= r[:-1]).all() else np.sort(r), k)
+                      for r, k in parts if len(r) > 1]
+            rows = np.concatenate([r for r, _ in single]) if single else np.zeros(0, np.int64)
+            code = np.array([k for _, k in single], dtype=np.int64)
             order = np.argsort(rows, kind="stable")
-            self.marks[key] = (rows[order], code[order])
+            self.marks[key] = [(rows[order], code[order]), *((r, np.full(1, k)) for r, k in
+                                                             groups)]
 
     def codes(self, table) -> np.ndarray:
         """'code1;code2' per row of a results table (rows of one sheet in file order or not)."""
@@ -151,22 +158,22 @@ class CodeMarks:
             got = self._marks_for(f, s)
             if got is None:
                 continue
-            mrows, mcode = got
             sel = np.flatnonzero(pair == key)
             lo, hi = int(row[sel].min()), int(row[sel].max())
-            a, b = np.searchsorted(mrows, [lo, hi + 1])
-            if a == b:
-                continue
-            mrows, mcode = mrows[a:b], mcode[a:b]
             order = np.argsort(row[sel], kind="stable")
             srows = row[sel][order]
-            at = np.searchsorted(srows, mrows)
-            hit = (at < len(srows)) & (srows[np.minimum(at, len(srows) - 1)] == mrows)
-            # every row with that number (a sheet row is one row)
-            targets = sel[order][at[hit]]
-            for c in np.unique(mcode[hit]):
-                np.bitwise_or.at(bits[:, c // 63], targets[mcode[hit] == c],
-                                 np.int64(1) << (int(c) % 63))
+            for mrows, mcode in got:
+                a, b = np.searchsorted(mrows, [lo, hi + 1])
+                if a == b:
+                    continue
+                mrows = mrows[a:b]
+                mcode = mcode[a:b] if len(mcode) > 1 else np.full(b - a, mcode[0])
+                at = np.searchsorted(srows, mrows)
+                hit = (at < len(srows)) & (srows[np.minimum(at, len(srows) - 1)] == mrows)
+                targets = sel[order][at[hit]]  # a sheet row is one row
+                for c in np.unique(mcode[hit]):
+                    np.bitwise_or.at(bits[:, c // 63], targets[mcode[hit] == c],
+                                     np.int64(1) << (int(c) % 63))
         if bits.shape[1] == 1:
             inverse, first = pd.factorize(bits[:, 0])
             patterns = first.reshape(-1, 1)
