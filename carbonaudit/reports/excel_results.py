@@ -146,7 +146,7 @@ def add_results_sheet(wb, styles, view: ReportView):
 
         last = f"{letters[-1]}{top + max(n, 1) + 1}"
         package = _widen_table(package, "Results", f"A{top + 1}:{last}")
-        splice_rows(package, index, rows(), last, out)
+        splice_rows(package, index, rows(), last, out, large=n > 100_000)
 
     return splice
 

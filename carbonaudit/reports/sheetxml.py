@@ -66,7 +66,7 @@ def row_chunks(columns: list[list[str]], first_row: int, chunk: int = 5000) -> I
 
 
 def splice_rows(package: bytes, sheet_index: int, rows: Iterator[str], last_ref: str,
-                out: Path) -> None:
+                out: Path, large: bool = False) -> None:
     """Copy the xlsx package to out with `rows` appended to sheet N's data (1-based)."""
     import io
 
@@ -82,7 +82,9 @@ def splice_rows(package: bytes, sheet_index: int, rows: Iterator[str], last_ref:
             xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_ref}"/>', xml,
                          count=1)
             head, tail = _split_sheet_data(xml)
-            with dst.open(info, "w") as fh:
+            # The sheet's size is unknown until written: a million rows of 47 columns pass
+            # zip's 2 GiB limit, so the part is written with Zip64 sizes when it may.
+            with dst.open(info, "w", force_zip64=large) as fh:
                 fh.write(head.encode("utf-8"))
                 for part in rows:
                     fh.write(part.encode("utf-8"))
