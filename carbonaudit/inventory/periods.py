@@ -62,15 +62,19 @@ class Periods:
         start = series["period_start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
         end = series["period_end"].to_numpy(dtype="datetime64[ns]").view(np.int64)
         end = np.where(end != _NAT, end, start)  # as series_checks keys a lone date
-        keys = pd.DataFrame({"s": series["site"].astype(object).to_numpy(),
-                             "a": series["activity"].astype(object).to_numpy(),
-                             "i": series["item"].astype(object).to_numpy(),
-                             "u": series["factor_unit"].astype(object).to_numpy(),
-                             "b": start, "e": end})
-        local = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
-        firsts = pd.Series(np.arange(len(local))).groupby(local).first().to_numpy()
+        cols = [series["site"].astype(object).to_numpy(),
+                series["activity"].astype(object).to_numpy(),
+                series["item"].astype(object).to_numpy(),
+                series["factor_unit"].astype(object).to_numpy(), start, end]
+        local = np.zeros(len(series), dtype=np.int64)
+        for col in cols:  # one dense code per distinct key, without grouping objects
+            codes, uniq = pd.factorize(col, use_na_sentinel=False)
+            local = pd.factorize(local * (len(uniq) + 1) + codes)[0].astype(np.int64)
+        firsts = np.full(int(local.max()) + 1, len(local), dtype=np.int64)
+        np.minimum.at(firsts, local, np.arange(len(local)))
         gid = np.empty(len(firsts), dtype=np.int64)
-        for k, row in enumerate(keys.iloc[firsts].itertuples(index=False, name=None)):
+        values = zip(*(c[firsts].tolist() for c in cols), strict=True)
+        for k, row in enumerate(values):
             gid[k] = self.ids.setdefault(row, len(self.ids))
         self._grow()
         g = gid[local]
@@ -79,8 +83,9 @@ class Periods:
         np.add.at(self.q, g, qty)  # in row order: the additions a whole-file bincount makes
         np.minimum.at(self.first, g, ords)
         self._extremes(g, qty, ords)
-        keep = {int(x) for arr in (self.first, self.min_at, self.max_at) for x in arr.tolist()}
-        take = np.flatnonzero(np.isin(ords, np.fromiter(keep, dtype=np.int64)))
+        kept = np.unique(np.r_[self.first, self.min_at, self.max_at])
+        keep = set(kept.tolist())
+        take = np.flatnonzero(np.isin(ords, kept))
         cells = series.iloc[take][[*SERIES_COLUMNS, "_t"]]
         for o, row in zip(ords[take].tolist(), cells.itertuples(index=False, name=None),
                           strict=True):
