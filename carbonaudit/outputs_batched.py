@@ -21,8 +21,10 @@ FORMATS = ("csv", "parquet", "auto")
 
 
 def results_format(given: str | None, rows: int) -> str:
-    """csv or parquet for `--results` (UsageError for anything else)."""
-    choice = (given or "csv").lower()
+    """csv or parquet for `--results` (UsageError for anything else); the default is auto:
+    results.csv up to PARQUET_ABOVE_ROWS rows, results.parquet above (no spreadsheet holds
+    more rows in a sheet, and the Excel report then points at the file instead)."""
+    choice = (given or "auto").lower()
     if choice not in FORMATS:
         raise UsageError(f"--results takes {' | '.join(FORMATS)}, not {given!r}")
     if choice == "auto":

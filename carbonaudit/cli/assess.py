@@ -56,8 +56,8 @@ def assess(
     draws: Annotated[int, typer.Option(
         "--draws", help="Monte Carlo draws for --uncertainty.")] = 10_000,
     results: Annotated[str | None, typer.Option(
-        "--results", help="Format of the result rows: csv (results.csv, the default), parquet "
-        "(results.parquet) or auto (Parquet above 1,000,000 rows).")] = None,
+        "--results", help="Format of the result rows: csv (results.csv), parquet "
+        "(results.parquet) or auto (the default: Parquet above 1,000,000 rows).")] = None,
     engine: Annotated[str, typer.Option(
         "--engine", help="local (batches of rows on this machine) or dask (a Dask cluster; "
         'pip install "carbonaudit[dask]"), results as results/part-NNNNN.parquet.')
