@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from carbonaudit.factors.vocab import EXPORTED_ACTIVITIES
 from carbonaudit.findings import info
+from carbonaudit.inventory.standards.regions import assume_region
 
 _AS_PURCHASED = {"exported_electricity": "purchased_electricity",
                  "exported_heat": "purchased_heat"}
@@ -35,17 +36,12 @@ def prepare(df, library, config, tables) -> list:
     energy it is."""
     from carbonaudit.inventory.activity import row_location
 
-    findings = []
     live = ~df["rejected"].astype(bool)
-    blank = live & df["region"].eq("")
-    for _, group in df.loc[blank].groupby(["_file", "_sheet"], sort=False, observed=True):
-        findings.append(info(
-            "region-assumed",
-            f"Rows without a region are accounted as Mainland China (CN) under GB/T 32150 "
-            f"({len(group)} rows): national factors apply; write the province (e.g. 广东) "
-            f"for its grid factor.",
-            row_location(df, group.index[0], tables, "region", "item")))
-    df.loc[blank, "region"] = "CN"
+    findings = assume_region(
+        df, live, tables, "CN",
+        "Rows without a region are accounted as Mainland China (CN) under GB/T 32150 "
+        "({rows} rows): national factors apply; write the province (e.g. 广东) for its grid "
+        "factor.")
     if getattr(config, "grid_factor", "mee") == "ets":
         grid = live & df["activity"].isin(_ELECTRICITY) & df["item"].eq("grid")
         df.loc[grid, "item"] = "grid_ets"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from carbonaudit.findings import error, info, warning
+from carbonaudit.inventory.standards.regions import assume_region
 
 TEMPLATE_COMMAND = "carbonaudit template factors --standard hk-epd"
 
@@ -70,19 +71,12 @@ _WATER_ITEMS = ("water_supply", "water_treatment")
 
 def prepare(df, library, config, tables) -> list:
     """Default region HK; fresh water and sewage factors from the WSD/DSD kWh per m³."""
-    from carbonaudit.inventory.activity import row_location
-
-    findings = []
     live = ~df["rejected"].astype(bool)
-    blank = live & df["region"].eq("")
-    for _, group in df.loc[blank].groupby(["_file", "_sheet"], sort=False, observed=True):
-        findings.append(info(
-            "region-assumed",
-            f"Rows without a region are accounted as Hong Kong (HK) under the HK EPD/EMSD "
-            f"guidelines ({len(group)} rows); write HK-CLP or HK-HKE (or name the supplier) "
-            f"for a utility's electricity factor.",
-            row_location(df, group.index[0], tables, "region", "item")))
-    df.loc[blank, "region"] = "HK"
+    findings = assume_region(
+        df, live, tables, "HK",
+        "Rows without a region are accounted as Hong Kong (HK) under the HK EPD/EMSD "
+        "guidelines ({rows} rows); write HK-CLP or HK-HKE (or name the supplier) for a "
+        "utility's electricity factor.")
     water = live & df["activity"].eq("water") & df["item"].isin(_WATER_ITEMS)
     if water.any():
         findings.extend(_water_factors(df, water, library, config, tables))
